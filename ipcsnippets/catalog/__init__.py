@@ -1,0 +1,173 @@
+"""The catalog: every snippet, the page that shows it, and what it must do.
+
+Entries live in one module per page (``ipcsnippets/catalog/<page>.py``);
+this module gathers them and answers questions about them.
+"""
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import pkgutil
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parents[2]
+SNIPPETS_DIR = ROOT / "snippets"
+DOCS_DIR = ROOT / "docs"
+
+START_METHODS: Tuple[str, ...] = ("fork", "spawn", "forkserver")
+"""Every start method the catalog knows, in the order pages show them."""
+
+COMPLETES, HANGS, RAISES = "completes", "hangs", "raises"
+OUTCOMES = (COMPLETES, HANGS, RAISES)
+
+LOST_ITEMS = r"never consumed: [1-9]\d*"
+"""What a snippet prints when items were put but never consumed."""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a run must do.
+
+    Attributes:
+        outcomes: the outcomes allowed (``completes``, ``hangs``, ``raises``);
+            more than one when the snippet is a race whose result is luck.
+        exception: for ``raises``, the name of the exception that ends the run.
+        shows: regular expressions that must each match the run's output.
+        hides: regular expressions that must not match the run's output.
+    """
+
+    outcomes: FrozenSet[str]
+    exception: Optional[str] = None
+    shows: Tuple[str, ...] = ()
+    hides: Tuple[str, ...] = ()
+
+    def __post_init__(self):
+        unknown = set(self.outcomes) - set(OUTCOMES)
+        if not self.outcomes or unknown:
+            raise ValueError(f"bad outcomes {sorted(self.outcomes)}")
+        if (RAISES in self.outcomes) != (self.exception is not None):
+            raise ValueError("name an exception exactly when the run may raise")
+
+    def describe(self) -> str:
+        """One short phrase, e.g. ``hangs`` or ``raises ValueError``."""
+        words = []
+        for outcome in OUTCOMES:
+            if outcome in self.outcomes:
+                words.append(f"raises {self.exception}" if outcome == RAISES else outcome)
+        text = " or ".join(words)
+        if LOST_ITEMS in self.shows:
+            text += ", loses items"
+        return text
+
+
+def completes(*shows: str, hides: Tuple[str, ...] = ()) -> Expect:
+    """The run ends with exit status 0 and its output matches every pattern."""
+    return Expect(frozenset({COMPLETES}), shows=shows, hides=hides)
+
+
+def hangs(*shows: str) -> Expect:
+    """The run never ends by itself; the runner's timeout stops it."""
+    return Expect(frozenset({HANGS}), shows=shows)
+
+
+def raises(exception: str, *shows: str) -> Expect:
+    """The run ends with a traceback whose last line names ``exception``."""
+    return Expect(frozenset({RAISES}), exception=exception, shows=shows)
+
+
+def completes_or_hangs(*shows: str) -> Expect:
+    """A race: most runs end, some hang for ever."""
+    return Expect(frozenset({COMPLETES, HANGS}), shows=shows)
+
+
+def loses_items(outcome: str = COMPLETES, *shows: str) -> Expect:
+    """The run ends (or hangs) after reporting items that were never consumed."""
+    return Expect(frozenset({outcome}), shows=(LOST_ITEMS, *shows))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One program in ``snippets/``.
+
+    Attributes:
+        name: the file's stem: ``snippets/<name>.py``.
+        title: what the program shows, in a few words.
+        page: the page that embeds it, relative to ``docs/``.
+        expect: what a run must do under each start method; a key ``"*"``
+            applies to every method not named.
+        timeout: seconds a run may take before the runner calls it hung.
+        start_methods: the methods the runner imposes on it; empty when the
+            snippet chooses its own (then it runs once, under ``"own"``).
+        deterministic: False when two runs may print different things, so
+            the page labels the output as one possible run.
+    """
+
+    name: str
+    title: str
+    page: str
+    expect: Mapping[str, Expect]
+    timeout: float
+    start_methods: Tuple[str, ...] = START_METHODS
+    deterministic: bool = True
+
+    @property
+    def path(self) -> Path:
+        """The snippet's file."""
+        return SNIPPETS_DIR / f"{self.name}.py"
+
+    def methods(self) -> Tuple[str, ...]:
+        """The start methods to run it under on this platform (``("own",)``
+        for a snippet that picks its own)."""
+        if not self.start_methods:
+            return ("own",)
+        available = multiprocessing.get_all_start_methods()
+        return tuple(m for m in self.start_methods if m in available)
+
+    def expect_for(self, start_method: Optional[str]) -> Expect:
+        """The expectation for one start method (``None``: the platform default)."""
+        method = start_method or ("own" if not self.start_methods else multiprocessing.get_start_method())
+        try:
+            return self.expect[method]
+        except KeyError:
+            return self.expect["*"]
+
+
+class UnknownSnippet(LookupError):
+    """Raised for a name that is not in the catalog; the message lists the known ones."""
+
+    def __init__(self, name: str, known: Tuple[str, ...]):
+        super().__init__(f"unknown snippet {name!r} (known: {', '.join(known)})")
+        self.name = name
+
+
+def _gather() -> Dict[str, Snippet]:
+    entries: Dict[str, Snippet] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for snippet in getattr(module, "SNIPPETS", ()):
+            if snippet.name in entries:
+                raise ValueError(f"snippet {snippet.name!r} is in the catalog twice")
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", snippet.name):
+                raise ValueError(f"snippet name {snippet.name!r} is not a module name")
+            entries[snippet.name] = snippet
+    return entries
+
+
+CATALOG: Mapping[str, Snippet] = _gather()
+"""Every snippet, by name."""
+
+
+def names() -> Tuple[str, ...]:
+    """The names of every snippet in the catalog, sorted."""
+    return tuple(sorted(CATALOG))
+
+
+def get(name: str) -> Snippet:
+    """The catalog entry for ``name``; raises [UnknownSnippet][ipcsnippets.catalog.UnknownSnippet]."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise UnknownSnippet(name, names()) from None

@@ -1,0 +1,133 @@
+"""``python -m ipcsnippets``: list, run and check the snippets; keep outputs current.
+
+Exit status: 0 success; 1 a snippet disagreed with the catalog (or a run
+failed); 2 bad arguments; 124 a run hung (as timeout(1) does); 130 Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from . import catalog, outputs
+from .catalog import HANGS
+from .runner import RunnerError, check_start_method, check_timeout, run, run_many
+
+EXIT_MISMATCH, EXIT_USAGE, EXIT_HUNG, EXIT_INTERRUPTED = 1, 2, 124, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not usage + line
+        print(f"ipcsnippets: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"timeout must be a positive number of seconds, not {text!r}")
+    try:
+        check_timeout(value)
+    except RunnerError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m ipcsnippets", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("list", help="every snippet, its page and what it must do")
+    r = sub.add_parser("run", help="run one snippet as a script, with a timeout")
+    r.add_argument("name")
+    r.add_argument("--start-method", "-m")
+    r.add_argument("--timeout", "-t", type=_seconds, help="seconds (default: the catalog's)")
+    c = sub.add_parser("check", help="run every snippet under every start method; compare with the catalog")
+    c.add_argument("names", nargs="*", metavar="NAME")
+    c.add_argument("--start-method", "-m", action="append", dest="methods")
+    c.add_argument("--jobs", "-j", type=int, default=None)
+    o = sub.add_parser("outputs", help="store (--update) or verify (--check) the outputs the pages show")
+    mode = o.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--update", action="store_true")
+    mode.add_argument("--check", action="store_true")
+    o.add_argument("names", nargs="*", metavar="NAME")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        for name in getattr(args, "names", None) or ([args.name] if hasattr(args, "name") else []):
+            catalog.get(name)
+        for method in getattr(args, "methods", None) or [getattr(args, "start_method", None)]:
+            check_start_method(method)
+        if getattr(args, "jobs", None) is not None and args.jobs < 1:
+            raise RunnerError(f"--jobs must be at least 1, not {args.jobs}")
+        return _COMMANDS[args.command](args)
+    except (catalog.UnknownSnippet, RunnerError) as exc:
+        print(f"ipcsnippets: error: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ipcsnippets: interrupted; every process it started was stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _list(args) -> int:
+    width = max(map(len, catalog.names()))
+    for name in catalog.names():
+        s = catalog.get(name)
+        expects = sorted({s.expect_for(None if m == "own" else m).describe() for m in s.methods()})
+        print(f"{name:<{width}}  {s.page:<20}  {' / '.join(expects):<28}  {s.title}")
+    return 0
+
+
+def _run(args) -> int:
+    result = run(args.name, args.start_method, args.timeout)
+    sys.stdout.write(result.output)
+    sys.stdout.flush()
+    print(f"[{args.name} under {result.start_method}: {result.describe()} in {result.duration:.2f} s]", file=sys.stderr)
+    if result.outcome == HANGS:
+        print("Where each process was blocked:", file=sys.stderr)
+        print(result.stack_report(), file=sys.stderr)
+        return EXIT_HUNG
+    if result.leftovers:
+        print(f"left processes behind (killed): {', '.join(result.leftovers)}", file=sys.stderr)
+    if result.exit_code == 0 and result.leftovers:
+        return EXIT_MISMATCH
+    return result.exit_code if result.exit_code and result.exit_code > 0 else (0 if result.exit_code == 0 else EXIT_MISMATCH)
+
+
+def _check(args) -> int:
+    names = args.names or list(catalog.names())
+    jobs = []
+    for name in names:
+        s = catalog.get(name)
+        for m in s.methods():
+            if m == "own" or not args.methods or m in args.methods:
+                jobs.append((name, None if m == "own" else m))
+    results = run_many(jobs, args.jobs)
+    failures = 0
+    width = max(len(n) for n in names)
+    for r in results:
+        expect = catalog.get(r.name).expect_for(None if r.start_method == "own" else r.start_method)
+        problems = r.problems(expect)
+        failures += bool(problems)
+        mark = "ok  " if not problems else "FAIL"
+        print(f"{mark}  {r.name:<{width}}  {r.start_method:<10}  {r.describe():<34}  expected: {expect.describe()}")
+        for p in problems:
+            print(f"      {p}")
+    print(f"{len(results) - failures} passed, {failures} failed")
+    return EXIT_MISMATCH if failures else 0
+
+
+def _outputs(args) -> int:
+    problems = outputs.update(args.names or None) if args.update else outputs.check(args.names or None)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not problems:
+        what = "stored" if args.update else "current"
+        print(f"outputs {what}: {len(args.names or catalog.names())} snippets")
+    return EXIT_MISMATCH if problems else 0
+
+
+_COMMANDS = {"list": _list, "run": _run, "check": _check, "outputs": _outputs}

@@ -1,0 +1,417 @@
+"""Run a snippet as a real ``__main__`` script in a fresh interpreter.
+
+Each run gets its own session (so its own process group): the runner
+captures the output of the whole process tree, and on a timeout it first
+asks every process for its Python stacks, then kills the tree. Nothing the
+snippet started outlives ``run()``.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from . import catalog
+from .catalog import COMPLETES, HANGS, RAISES, Expect
+
+BOOT_DIR = Path(__file__).resolve().parent / "_boot"
+KILLED = "killed"
+"""Outcome of a run ended by a signal it did not expect (not a timeout)."""
+
+# How long the tree may take to wind down after the main process ends (the
+# resource tracker and forkserver exit once their pipes close).
+_GRACE = 3.0
+_TRACEBACK_END = re.compile(r"^(?P<name>[A-Za-z_][\w.]*)(?::\s.*)?$")
+
+
+@dataclass
+class ProcessStack:
+    """Where one process was blocked when a run timed out."""
+
+    pid: int
+    name: str
+    stack: str
+
+
+@dataclass
+class RunResult:
+    """What one run of a snippet did.
+
+    Attributes:
+        name: the snippet's name.
+        start_method: the method imposed by the runner (``"own"`` if none).
+        python: the interpreter that ran it.
+        outcome: ``completes``, ``hangs``, ``raises`` or ``killed``.
+        exit_code: the main process's exit status (negative: killed by that
+            signal); None when it hung.
+        exception: for ``raises``, the name on the traceback's last line.
+        duration: seconds from start until it ended or was declared hung.
+        output: stdout and stderr of every process of the tree, interleaved
+            as a terminal would show them, up to the end or the timeout.
+        stacks: for a hang, the Python stacks of every process of the tree.
+        leftovers: processes still alive after the main process ended
+            (killed by the runner; a correct snippet leaves none).
+    """
+
+    name: str
+    start_method: str
+    python: str
+    outcome: str
+    exit_code: Optional[int]
+    exception: Optional[str]
+    duration: float
+    output: str
+    stacks: List[ProcessStack] = field(default_factory=list)
+    leftovers: List[str] = field(default_factory=list)
+
+    def problems(self, expect: Expect) -> List[str]:
+        """Every way this run differs from ``expect``; empty when it agrees."""
+        found = []
+        if self.outcome not in expect.outcomes:
+            found.append(f"expected {expect.describe()}, but it {self.describe()}")
+        elif self.outcome == RAISES and self.exception != expect.exception:
+            found.append(f"expected raises {expect.exception}, but it raised {self.exception}")
+        for pattern in expect.shows:
+            if not re.search(pattern, self.output, re.MULTILINE):
+                found.append(f"output does not show /{pattern}/")
+        for pattern in expect.hides:
+            if re.search(pattern, self.output, re.MULTILINE):
+                found.append(f"output shows /{pattern}/")
+        if self.leftovers:
+            found.append(f"left processes behind: {', '.join(self.leftovers)}")
+        return found
+
+    def describe(self) -> str:
+        """The outcome in words, e.g. ``hung (stopped after 2.0 s)``."""
+        if self.outcome == HANGS:
+            return f"hung (stopped after {self.duration:.1f} s)"
+        if self.outcome == RAISES:
+            return f"raised {self.exception} (exit status {self.exit_code})"
+        if self.outcome == KILLED:
+            return f"was killed by signal {-self.exit_code}"
+        return f"completed (exit status 0)" if self.exit_code == 0 else f"exited with status {self.exit_code}"
+
+    def stack_report(self) -> str:
+        """The stacks of a hung run, one labelled block per process."""
+        return "\n".join(
+            f"--- {s.name} (pid {s.pid}) ---\n{s.stack.rstrip()}\n" for s in self.stacks
+        )
+
+
+class RunnerError(ValueError):
+    """Raised for arguments the runner cannot use (the message is one line)."""
+
+
+def check_start_method(start_method: Optional[str]) -> None:
+    """Raise [RunnerError][ipcsnippets.runner.RunnerError] unless the method exists here."""
+    import multiprocessing
+
+    available = multiprocessing.get_all_start_methods()
+    if start_method is not None and start_method not in available:
+        raise RunnerError(
+            f"unknown start method {start_method!r} (available here: {', '.join(available)})"
+        )
+
+
+def check_timeout(timeout: Optional[float]) -> None:
+    """Raise [RunnerError][ipcsnippets.runner.RunnerError] unless timeout is a positive finite number."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise RunnerError(f"timeout must be a number of seconds, not {timeout!r}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise RunnerError(f"timeout must be a positive number of seconds, not {timeout!r}")
+
+
+def run(
+    name: str,
+    start_method: Optional[str] = None,
+    timeout: Optional[float] = None,
+    python: Optional[str] = None,
+) -> RunResult:
+    """Run ``snippets/<name>.py`` as ``__main__`` in a fresh interpreter.
+
+    Args:
+        name: a snippet in the catalog.
+        start_method: ``fork``, ``spawn`` or ``forkserver``, imposed through
+            a start-up hook so the snippet's code stays untouched; ``None``
+            uses the platform's default (and is the only choice for a
+            snippet that picks its own method).
+        timeout: seconds before the run is declared hung; default: the
+            catalog's limit for this snippet.
+        python: the interpreter to use; default: the one running this code.
+
+    Returns:
+        A [RunResult][ipcsnippets.runner.RunResult]. A hung run carries the
+        Python stack of every process of its tree, taken before the kill.
+
+    Raises:
+        UnknownSnippet: the name is not in the catalog.
+        RunnerError: a bad start method or timeout, or a missing file.
+    """
+    snippet = catalog.get(name)
+    check_start_method(start_method)
+    check_timeout(timeout)
+    if start_method is not None and not snippet.start_methods:
+        raise RunnerError(f"snippet {name!r} chooses its own start method; run it without one")
+    if not snippet.path.is_file():
+        raise RunnerError(f"snippet {name!r} is in the catalog but {snippet.path} is missing")
+    limit = snippet.timeout if timeout is None else float(timeout)
+    result = run_path(snippet.path, start_method, limit, python)
+    result.name = snippet.name
+    if not snippet.start_methods:
+        result.start_method = "own"
+    return result
+
+
+def run_path(
+    path: "os.PathLike[str] | str",
+    start_method: Optional[str] = None,
+    timeout: float = 10.0,
+    python: Optional[str] = None,
+) -> RunResult:
+    """Run any Python file the way [run][ipcsnippets.runner.run] runs a snippet.
+
+    The file runs as ``__main__`` with its own folder as the working
+    directory, in a new session; the whole tree is stopped on a timeout.
+    """
+    check_start_method(start_method)
+    check_timeout(timeout)
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise RunnerError(f"no such file: {path}")
+    python = python or sys.executable
+    # The owner's pid in the folder name lets a test find processes of its own runs.
+    with tempfile.TemporaryDirectory(prefix=f"ipcsnippets-{os.getpid()}-") as tmp:
+        dump_dir = os.path.join(tmp, "stacks")
+        os.mkdir(dump_dir)
+        out_path = os.path.join(tmp, "output.txt")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BOOT_DIR), env.get("PYTHONPATH")]))
+        env["PYTHONUNBUFFERED"] = "1"  # a hung run keeps what it printed
+        env["IPCSNIPPETS_DUMP_DIR"] = dump_dir
+        env.pop("IPCSNIPPETS_START_METHOD", None)
+        if start_method:
+            env["IPCSNIPPETS_START_METHOD"] = start_method
+        with open(out_path, "wb") as out:
+            started = time.monotonic()
+            proc = subprocess.Popen(
+                [python, str(path)],
+                cwd=str(path.parent),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            try:
+                exit_code: Optional[int] = proc.wait(timeout)
+                duration = time.monotonic() - started
+                stacks: List[ProcessStack] = []
+                output = _read(out_path)
+                leftovers = _wind_down(proc.pid)
+            except subprocess.TimeoutExpired:
+                duration = time.monotonic() - started
+                output = _read(out_path)
+                stacks = _collect_stacks(proc.pid, dump_dir)
+                exit_code = None
+                _kill_tree(proc.pid)
+                leftovers = []
+        except BaseException:
+            _kill_tree(proc.pid)  # Ctrl-C or an error here: never orphan the tree
+            raise
+        finally:
+            proc.wait()
+    outcome, exception = _classify(exit_code, output)
+    return RunResult(
+        name=path.stem,
+        start_method=start_method or _default_method(),
+        python=python,
+        outcome=outcome,
+        exit_code=exit_code,
+        exception=exception,
+        duration=duration,
+        output=output,
+        stacks=stacks,
+        leftovers=leftovers,
+    )
+
+
+def _default_method() -> str:
+    import multiprocessing
+
+    return multiprocessing.get_context().get_start_method()
+
+
+def _read(path: str) -> str:
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", errors="replace")
+
+
+def _classify(exit_code: Optional[int], output: str):
+    if exit_code is None:
+        return HANGS, None
+    if exit_code == 0:
+        return COMPLETES, None
+    if exit_code < 0:
+        return KILLED, None
+    return RAISES, _last_exception(output)
+
+
+def _last_exception(output: str) -> Optional[str]:
+    """The exception named on the last line of the last traceback, if any."""
+    lines = output.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
+    if not starts:  # a SyntaxError at compile time prints no "Traceback" line
+        last = next((line for line in reversed(lines) if line.strip()), "")
+        match = _TRACEBACK_END.match(last)
+        return match.group("name") if match and match.group("name").endswith("Error") else None
+    for line in lines[starts[-1] + 1:]:
+        if line and not line[0].isspace():
+            match = _TRACEBACK_END.match(line)
+            if match:
+                return match.group("name").rsplit(".", 1)[-1]
+    return None
+
+
+# --- the process tree -------------------------------------------------------
+
+def _group(pgid: int) -> Dict[int, str]:
+    """Live (non-zombie) processes of a process group: pid -> command line."""
+    found = {}
+    if not os.path.isdir("/proc"):
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return {}
+        return {pgid: "?"}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+            # pid (comm) state ppid pgrp ...; comm may contain spaces or parens
+            state, _ppid, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
+            if int(pgrp) != pgid or state in ("Z", "X"):
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                found[int(entry)] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, ValueError):
+            continue  # it ended while we looked
+    return found
+
+
+def _is_helper(cmdline: str) -> bool:
+    return "resource_tracker" in cmdline
+
+
+def _wait_gone(pgid: int, seconds: float, keep=lambda cmd: True) -> Dict[int, str]:
+    deadline = time.monotonic() + seconds
+    while True:
+        left = {pid: cmd for pid, cmd in _group(pgid).items() if keep(cmd)}
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.01)
+
+
+def _wind_down(pgid: int) -> List[str]:
+    """After the main process ended: let helpers exit, kill and name the rest."""
+    left = _wait_gone(pgid, _GRACE)
+    if left:
+        _kill_tree(pgid)
+        # The resource tracker and forkserver are the interpreter's own helpers.
+        return [f"pid {pid}: {cmd}" for pid, cmd in sorted(left.items()) if not _is_helper(cmd)]
+    return []
+
+
+def _kill_tree(pgid: int) -> None:
+    """Kill every process of the group, sparing the resource tracker until the
+    rest is gone so that it can unlink the semaphores they leave."""
+    for _ in range(50):
+        targets = {pid: cmd for pid, cmd in _group(pgid).items() if not _is_helper(cmd)}
+        if not targets:
+            break
+        for pid in targets:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _wait_gone(pgid, 0.5, keep=lambda cmd: not _is_helper(cmd))
+    if _wait_gone(pgid, _GRACE):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _wait_gone(pgid, 1.0)
+
+
+def _collect_stacks(pgid: int, dump_dir: str) -> List[ProcessStack]:
+    """Ask each process of the tree for its stacks (SIGUSR1, see _boot)."""
+    members = _group(pgid)
+    for pid in members:
+        try:
+            os.kill(pid, signal.SIGUSR1)
+        except ProcessLookupError:
+            pass
+    texts = _settled_dumps(dump_dir, members)
+    stacks = []
+    for pid, cmd in sorted(members.items()):
+        text = texts.get(pid, "")
+        name = _process_name(pid, pgid, cmd, text)
+        body = "\n".join(
+            line for line in text.splitlines()
+            if not line.startswith("# process:") and str(BOOT_DIR) not in line
+        )
+        stacks.append(ProcessStack(pid=pid, name=name, stack=body or "(no stack received)"))
+    return stacks
+
+
+def _settled_dumps(dump_dir: str, pids, limit: float = 1.5, quiet: float = 0.1) -> Dict[int, str]:
+    """Read each process's dump once every one has started and none has
+    grown for ``quiet`` seconds (a dump is written in many small writes)."""
+    deadline = time.monotonic() + limit
+    last: Dict[int, str] = {}
+    stable_since = time.monotonic()
+    while time.monotonic() < deadline:
+        now = {}
+        for pid in pids:
+            path = os.path.join(dump_dir, f"{pid}.txt")
+            now[pid] = _read(path) if os.path.exists(path) else ""
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif all("most recent call first" in t for t in now.values()) and time.monotonic() - stable_since >= quiet:
+            break
+        time.sleep(0.01)
+    return last
+
+
+def _process_name(pid: int, pgid: int, cmd: str, text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# process:"):
+            return line.split(":", 1)[1].strip()
+    if pid == pgid:
+        return "MainProcess"
+    if "resource_tracker" in cmd:
+        return "resource tracker"
+    if "forkserver" in cmd:
+        return "forkserver"
+    return "process"
+
+
+def run_many(jobs: Sequence[tuple], workers: Optional[int] = None) -> List[RunResult]:
+    """Run ``(name, start_method)`` pairs in parallel threads, keeping order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Most runs wait (on a timeout, on a child): twice the cores keeps them busy.
+    with ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda job: run(*job), jobs))

@@ -1,0 +1,115 @@
+"""Shared fixtures. The autouse guard fails any test that leaves a process behind."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ipcsnippets import runner
+
+HELPERS = ("resource_tracker", "forkserver")  # the interpreter's own long-lived helpers
+
+
+def _proc_stat(pid: int):
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        stat = f.read().decode(errors="replace")
+    state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+    return state, int(ppid)
+
+
+def _cmdline(pid: int) -> str:
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read().replace(b"\0", b" ").decode(errors="replace")
+
+
+def stray_processes() -> list:
+    """Live processes started by this test process: its own children (but the
+    interpreter's helpers), and anything still running from one of its
+    runner calls (found by the runner's per-owner folder in its environment)."""
+    if not os.path.isdir("/proc"):
+        return [p.name for p in multiprocessing.active_children()]
+    me = os.getpid()
+    marker = f"ipcsnippets-{me}-".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        pid = int(entry)
+        try:
+            state, ppid = _proc_stat(pid)
+            if state in ("Z", "X"):
+                continue
+            cmd = _cmdline(pid)
+            if ppid == me and not any(h in cmd for h in HELPERS):
+                found.append(f"pid {pid} (child): {cmd.strip()}")
+                continue
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if marker in f.read():
+                    found.append(f"pid {pid} (from a run): {cmd.strip()}")
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_the_test():
+    yield
+    # Children of in-process tests may take a moment to be reaped after join().
+    deadline = time.monotonic() + 2
+    while True:
+        multiprocessing.active_children()  # reaps finished children
+        stray = stray_processes()
+        if not stray or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    if stray:
+        for line in stray:
+            try:
+                os.kill(int(line.split()[1]), 9)
+            except (OSError, ValueError):
+                pass
+        pytest.fail("the test left processes behind: " + "; ".join(stray), pytrace=False)
+
+
+@pytest.fixture
+def write_script(tmp_path):
+    """Write a throw-away script and return its path (for runner tests)."""
+
+    def write(source: str, name: str = "script.py") -> Path:
+        path = tmp_path / name
+        path.write_text(source)
+        return path
+
+    return write
+
+
+# --- shared memory and semaphores: checked once for the whole run ----------
+
+SHM = Path("/dev/shm")
+
+
+def _shm_entries() -> set:
+    if not SHM.is_dir():
+        return set()
+    return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.mp-", "psm_", "mp-"))}
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        session.config._shm_before = _shm_entries()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_shm_before", None)
+    if before is None:
+        return
+    deadline = time.monotonic() + 3  # resource trackers unlink as they exit
+    while (left := _shm_entries() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if left:
+        print(f"\nLEAK: the suite left {len(left)} semaphore or shared-memory segment(s) in /dev/shm: "
+              + ", ".join(sorted(left)))
+        session.exitstatus = 1

@@ -1,0 +1,62 @@
+"""Drift: every snippet file is catalogued and shown by its page, and reads as a snippet should."""
+import ast
+import re
+import sys
+
+import pytest
+
+from ipcsnippets import catalog
+
+SNIPPET_FILES = sorted(p.stem for p in catalog.SNIPPETS_DIR.glob("*.py"))
+NAV = (catalog.ROOT / "mkdocs.yml").read_text()
+
+
+def test_every_file_in_snippets_is_in_the_catalog_and_every_entry_has_its_file():
+    assert sorted(catalog.names()) == SNIPPET_FILES
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_snippet_is_embedded_whole_by_its_page_with_its_output(name):
+    snippet = catalog.get(name)
+    page = catalog.DOCS_DIR / snippet.page
+    assert page.is_file(), f"{name}: page {snippet.page} does not exist"
+    text = page.read_text()
+    assert f'--8<-- "snippets/{name}.py"' in text, f"{snippet.page} does not show snippets/{name}.py"
+    assert f'--8<-- "docs/outputs/{name}.md"' in text, f"{snippet.page} does not show the output of {name}"
+    assert re.search(rf"^\s*- .*: {re.escape(snippet.page)}$", NAV, re.M), f"{snippet.page} is not in the nav"
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_snippet_reads_like_a_snippet(name):
+    source = catalog.get(name).path.read_text()
+    tree = ast.parse(source, feature_version=(3, 9))  # runs on CPython 3.9 and newer
+    assert ast.get_docstring(tree), f"{name}: a module docstring says what it shows"
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert "main" in functions, f"{name}: no main()"
+    guard = tree.body[-1]
+    assert isinstance(guard, ast.If) and ast.unparse(guard.test) == "__name__ == '__main__'", \
+        f"{name}: must end with the __main__ guard"
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
+    assert imported <= set(sys.stdlib_module_names), f"{name}: imports beyond the standard library: {imported - set(sys.stdlib_module_names)}"
+    assert "ipcsnippets" not in source, f"{name}: no test hooks in a snippet"
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_named_sections_are_balanced_and_used(name):
+    source = catalog.get(name).path.read_text()
+    starts = re.findall(r"# --8<-- \[start:(\w+)\]", source)
+    ends = re.findall(r"# --8<-- \[end:(\w+)\]", source)
+    assert sorted(starts) == sorted(ends) and len(set(starts)) == len(starts)
+    page = (catalog.DOCS_DIR / catalog.get(name).page).read_text()
+    for section in starts:
+        assert f'"snippets/{name}.py:{section}"' in page, f"section {section} of {name} is shown nowhere"
+
+
+def test_every_snippet_has_a_sized_time_limit():
+    for s in catalog.CATALOG.values():
+        assert 0 < s.timeout <= 15, f"{s.name}: time limit {s.timeout} s"

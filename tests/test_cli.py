@@ -1,0 +1,63 @@
+"""The command line: bad input gives one line and exit 2; runs report honestly."""
+import subprocess
+import sys
+
+import pytest
+
+from ipcsnippets import catalog
+
+
+def cli(*args, timeout=60):
+    return subprocess.run(
+        [sys.executable, "-m", "ipcsnippets", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=catalog.ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "nosuch"], "unknown snippet 'nosuch' (known: "),
+        (["run", "pipe_greetings", "--start-method", "bogus"], "unknown start method 'bogus'"),
+        (["run", "pipe_greetings", "--timeout", "-1"], "timeout must be a positive number"),
+        (["run", "pipe_greetings", "--timeout", "soon"], "timeout must be a positive number"),
+        (["run", "pipe_greetings", "--timeout", "inf"], "timeout must be a positive number"),
+        (["check", "nosuch"], "unknown snippet 'nosuch'"),
+        (["check", "--jobs", "0"], "--jobs must be at least 1"),
+        (["outputs", "--check", "nosuch"], "unknown snippet 'nosuch'"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    done = cli(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert message in done.stderr
+
+
+def test_list_names_every_snippet():
+    done = cli("list")
+    assert done.returncode == 0
+    for name in catalog.names():
+        assert name in done.stdout
+
+
+def test_run_of_a_hanging_snippet_exits_124_and_shows_the_stacks():
+    done = cli("run", "queue_race_forced", "--timeout", "1.5")
+    assert done.returncode == 124
+    assert "hung (stopped after 1.5 s)" in done.stderr
+    assert "--- consumer-" in done.stderr and " in get" in done.stderr
+
+
+def test_run_of_a_completing_snippet_passes_its_output_through():
+    done = cli("run", "pipe_greetings", "--start-method", "spawn")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "the sender is done"
+    assert "completed (exit status 0)" in done.stderr
+
+
+def test_check_one_snippet_reports_a_table():
+    done = cli("check", "pipe_greetings")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1].endswith("passed, 0 failed")

@@ -1,0 +1,69 @@
+"""The outputs on the pages are current, and every way of going stale is caught."""
+import json
+import shutil
+
+import pytest
+
+from ipcsnippets import catalog, outputs
+
+
+def test_stored_outputs_are_current_and_satisfy_the_catalog():
+    assert outputs.check() == []
+
+
+@pytest.fixture
+def outputs_copy(tmp_path, monkeypatch):
+    shutil.copytree(outputs.OUTPUTS_DIR, tmp_path / "outputs")
+    monkeypatch.setattr(outputs, "OUTPUTS_DIR", tmp_path / "outputs")
+    return tmp_path / "outputs"
+
+
+def _edit_json(folder, name, change):
+    path = folder / f"{name}.json"
+    stored = json.loads(path.read_text())
+    change(stored)
+    path.write_text(json.dumps(stored, indent=2) + "\n")
+
+
+def test_a_changed_snippet_makes_its_output_stale(outputs_copy):
+    _edit_json(outputs_copy, "pipe_greetings", lambda s: s.update(source_sha256="0" * 64))
+    problems = outputs.check()
+    assert any(p.startswith("pipe_greetings: stale") for p in problems)
+
+
+def test_a_hand_edited_page_fragment_is_caught(outputs_copy):
+    md = outputs_copy / "sentinel_fix.md"
+    md.write_text(md.read_text().replace("True", "Yes"))
+    assert any(p.startswith("sentinel_fix: sentinel_fix.md does not match") for p in outputs.check())
+
+
+def test_a_stored_output_that_breaks_the_snippets_invariant_is_caught(outputs_copy):
+    def lose_one(stored):
+        run = stored["runs"]["fork"]
+        run["output"] = run["output"].replace("never consumed: 0", "never consumed: 1")
+    _edit_json(outputs_copy, "sentinel_fix", lose_one)
+    problems = outputs.check()
+    assert any("sentinel_fix [fork]: stored output: output does not show" in p for p in problems)
+
+
+def test_missing_and_orphaned_outputs_are_named(outputs_copy):
+    (outputs_copy / "pipe_greetings.json").unlink()
+    (outputs_copy / "gone_snippet.json").write_text("{}")
+    problems = outputs.check()
+    assert any(p.startswith("pipe_greetings: no stored output") for p in problems)
+    assert any(p.startswith("gone_snippet: stored output for a snippet not in the catalog") for p in problems)
+
+
+def test_update_never_stores_a_run_that_disagrees_with_the_catalog(outputs_copy, monkeypatch):
+    before = (outputs_copy / "pipe_greetings.json").read_text()
+    strict = catalog.completes(r"a line this snippet never prints")
+    snippet = catalog.get("pipe_greetings")
+    monkeypatch.setitem(catalog.CATALOG, "pipe_greetings", type(snippet)(**{**snippet.__dict__, "expect": {"*": strict}}))
+    problems = outputs.update(["pipe_greetings"])
+    assert problems and all("stored output kept" in p for p in problems)
+    assert (outputs_copy / "pipe_greetings.json").read_text() == before
+
+
+def test_normalise_hides_what_differs_per_machine():
+    text = f'File "{catalog.SNIPPETS_DIR}/x.py", line 3\n  File "/root/.pyenv/versions/3.11.7/lib/python3.11/queue.py"\nThread 0x00007f39bb438b80 pid 4242'
+    assert outputs.normalise(text) == 'File "snippets/x.py", line 3\n  File ".../lib/python3.11/queue.py"\nThread 0x... pid N'

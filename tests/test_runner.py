@@ -1,0 +1,100 @@
+"""The runner: outcomes, output capture, cleanup, and refusal of bad arguments."""
+import math
+import os
+import time
+
+import pytest
+
+from ipcsnippets import RunnerError, UnknownSnippet, run
+from ipcsnippets.runner import run_path
+
+CHILD_THAT_SLEEPS = """
+import multiprocessing, time
+def nap():
+    print("child up", flush=True)
+    time.sleep(60)
+def main():
+    p = multiprocessing.Process(target=nap, name="napper")
+    p.start()
+    p.join()
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_unknown_snippet_names_the_known_ones():
+    with pytest.raises(UnknownSnippet, match=r"unknown snippet 'nosuch' \(known: .*queue_race"):
+        run("nosuch")
+
+
+@pytest.mark.parametrize("bad", [0, -1, math.nan, math.inf, "3", True])
+def test_bad_timeouts_are_refused(bad):
+    with pytest.raises(RunnerError, match="timeout"):
+        run("pipe_greetings", timeout=bad)
+
+
+def test_unknown_start_method_is_refused():
+    with pytest.raises(RunnerError, match="unknown start method 'threads'"):
+        run("pipe_greetings", "threads")
+
+
+def test_a_raising_script_is_reported_with_its_traceback(write_script):
+    path = write_script("def main():\n    raise KeyError('missing')\nif __name__ == '__main__':\n    main()\n")
+    result = run_path(path, timeout=10)
+    assert result.outcome == "raises" and result.exit_code == 1
+    assert result.exception == "KeyError"
+    assert "Traceback (most recent call last)" in result.output
+
+
+def test_a_syntax_error_is_a_raise_not_a_hang(write_script):
+    result = run_path(write_script("def main(:\n"), timeout=10)
+    assert result.outcome == "raises" and result.exception == "SyntaxError"
+
+
+def test_a_hang_kills_the_whole_tree_and_reports_each_stack(write_script):
+    result = run_path(write_script(CHILD_THAT_SLEEPS), "spawn", timeout=1.5)
+    assert result.outcome == "hangs" and 1.5 <= result.duration < 2.5
+    assert "child up" in result.output
+    names = {s.name: s.stack for s in result.stacks}
+    assert "in nap" in names["napper"] and "in join" in names["MainProcess"]
+    # The conftest guard checks that no process of the tree survived.
+
+
+def test_a_process_left_running_is_killed_and_named(write_script):
+    orphan_maker = (
+        "import os, time\n"
+        "def main():\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    print('parent done')\n"
+        "if __name__ == '__main__':\n"
+        "    main()\n"
+    )
+    started = time.monotonic()
+    result = run_path(write_script(orphan_maker), timeout=10)
+    assert result.outcome == "completes"
+    assert len(result.leftovers) == 1 and "script.py" in result.leftovers[0]
+    assert time.monotonic() - started < 6
+
+
+def test_killed_by_a_signal_is_its_own_outcome(write_script):
+    result = run_path(write_script("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"), timeout=10)
+    assert result.outcome == "killed" and result.exit_code == -9
+
+
+def test_start_method_is_imposed_without_touching_the_file(write_script):
+    path = write_script(
+        "import multiprocessing\n"
+        "def main():\n"
+        "    print(multiprocessing.get_start_method())\n"
+        "if __name__ == '__main__':\n"
+        "    main()\n"
+    )
+    for method in ("fork", "spawn", "forkserver"):
+        assert run_path(path, method, timeout=10).output.strip() == method
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(RunnerError, match="no such file"):
+        run_path(tmp_path / "nope.py")

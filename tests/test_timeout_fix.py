@@ -1,0 +1,105 @@
+"""The taught timeout fix is flawed in each way the page says; the sentinel fix is not."""
+import multiprocessing
+import queue
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ipcsnippets import load, run
+
+METHODS = multiprocessing.get_all_start_methods()
+
+
+def test_get_with_block_false_ignores_the_timeout():
+    q = multiprocessing.Queue()
+    try:
+        started = time.monotonic()
+        with pytest.raises(queue.Empty):
+            q.get(block=False, timeout=5)
+        assert time.monotonic() - started < 0.1
+    finally:
+        q.close()
+        q.join_thread()
+
+
+_feeder_may_go = threading.Event()
+
+
+class HeldByTheFeeder:
+    """An item the parent's feeder thread cannot pickle until the test says so:
+    "put() returned, but the item is not in the pipe yet", made certain."""
+
+    def __reduce__(self):
+        assert _feeder_may_go.wait(10), "the test never released the feeder"
+        return (int, (7,))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_taught_consumers_stop_while_put_items_are_still_unconsumed(method):
+    taught = load("timeout_fix_taught")
+    ctx = multiprocessing.get_context(method)
+    q, counts = ctx.Queue(), ctx.Queue()
+    _feeder_may_go.clear()
+    try:
+        for _ in range(3):
+            q.put(HeldByTheFeeder())  # put() returns at once
+        consumers = [ctx.Process(target=taught.consumer, args=(q, counts)) for _ in range(2)]
+        for p in consumers:
+            p.start()
+        taken = [counts.get(timeout=10) for _ in consumers]
+        for p in consumers:
+            p.join(10)
+            assert p.exitcode == 0
+        # Both consumers saw empty() and stopped; all three items were put and
+        # none was consumed.
+        assert taken == [0, 0]
+    finally:
+        _feeder_may_go.set()
+        # Now the feeder flushes; read the items back so nothing is left.
+        assert [q.get(timeout=10) for _ in range(3)] == [7, 7, 7]
+        for c in (q, counts):
+            c.close()
+            c.join_thread()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method):
+    result = run("timeout_fix_taught", method)
+    assert result.outcome == "hangs"
+    consumed, lost = map(int, re.search(r"consumed (\d+) of 200 items; never consumed: (\d+)", result.output).groups())
+    assert consumed + lost == 200 and lost > 0
+    main = next(s.stack for s in result.stacks if s.name == "MainProcess")
+    # The main thread waits for the feeder thread, which waits to write into a full pipe.
+    assert "_feed" in main and "join" in main
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method):
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: run("sentinel_fix", method), range(20)))
+    for r in results:
+        assert r.outcome == "completes", r.output
+        assert "consumed 200 of 200 items; never consumed: 0" in r.output
+        assert "every item exactly once: True" in r.output
+        assert r.leftovers == []
+
+
+def test_sentinel_consumer_stops_at_its_sentinel_and_leaves_the_rest():
+    fix = load("sentinel_fix")
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    try:
+        for item in (2, 3, fix.SENTINEL, 5):
+            tasks.put(item)
+        p = multiprocessing.Process(target=fix.consumer, args=(tasks, results))
+        p.start()
+        got = [results.get(timeout=10), results.get(timeout=10)]
+        p.join(10)
+        assert p.exitcode == 0 and got == [4, 9]
+        assert tasks.get(timeout=10) == 5  # the item after the sentinel is untouched
+    finally:
+        for c in (tasks, results):
+            c.close()
+            c.join_thread()
