@@ -6,10 +6,12 @@ failed); 2 bad arguments; 124 a run hung (as timeout(1) does); 130 Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from typing import List, Optional
 
-from . import catalog, outputs
+from . import catalog, commands, outputs
 from .catalog import HANGS
 from .runner import RunnerError, check_start_method, check_timeout, run, run_many
 
@@ -51,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--update", action="store_true")
     mode.add_argument("--check", action="store_true")
     o.add_argument("names", nargs="*", metavar="NAME")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
     return p
 
 
@@ -63,7 +67,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             check_start_method(method)
         if getattr(args, "jobs", None) is not None and args.jobs < 1:
             raise RunnerError(f"--jobs must be at least 1, not {args.jobs}")
-        return _COMMANDS[args.command](args)
+        handler = getattr(args, "handler", None) or _COMMANDS[args.command]
+        return handler(args)
     except (catalog.UnknownSnippet, RunnerError) as exc:
         print(f"ipcsnippets: error: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
