@@ -9,6 +9,7 @@ import importlib
 import multiprocessing
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, Mapping, Optional, Tuple
@@ -97,7 +98,9 @@ class Snippet:
         title: what the program shows, in a few words.
         page: the page that embeds it, relative to ``docs/``.
         expect: what a run must do under each start method; a key ``"*"``
-            applies to every method not named.
+            applies to every method not named. A key may end in ``">=3.12"``
+            (``"fork>=3.12"``, ``"*>=3.12"``) for Python versions from that
+            one on, where a version really behaves differently.
         timeout: seconds a run may take before the runner calls it hung.
         start_methods: the methods the runner imposes on it; empty when the
             snippet chooses its own (then it runs once, under ``"own"``).
@@ -126,13 +129,25 @@ class Snippet:
         available = multiprocessing.get_all_start_methods()
         return tuple(m for m in self.start_methods if m in available)
 
-    def expect_for(self, start_method: Optional[str]) -> Expect:
-        """The expectation for one start method (``None``: the platform default)."""
+    def expect_for(self, start_method: Optional[str], version: Optional[Tuple[int, int]] = None) -> Expect:
+        """The expectation for one start method (``None``: the platform default)
+        on one Python version (default: the running one)."""
         method = start_method or ("own" if not self.start_methods else multiprocessing.get_start_method())
-        try:
-            return self.expect[method]
-        except KeyError:
-            return self.expect["*"]
+        version = tuple(version or sys.version_info[:2])
+        best: Optional[Tuple[Tuple[int, ...], int, Expect]] = None
+        for key, expect in self.expect.items():
+            who, _, since = key.partition(">=")
+            if who not in (method, "*"):
+                continue
+            since_v = tuple(int(x) for x in since.split(".")) if since else (0,)
+            if since_v > version:
+                continue
+            rank = (since_v, 1 if who == method else 0)
+            if best is None or rank > best[:2]:
+                best = (since_v, rank[1], expect)
+        if best is None:
+            raise KeyError(f"{self.name}: no expectation for {method} on Python {version}")
+        return best[2]
 
 
 class UnknownSnippet(LookupError):
