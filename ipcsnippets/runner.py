@@ -7,6 +7,7 @@ snippet started outlives ``run()``.
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -17,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import catalog
 from .catalog import COMPLETES, HANGS, RAISES, Expect
@@ -244,6 +245,22 @@ def run_path(
         stacks=stacks,
         leftovers=leftovers,
     )
+
+
+@functools.lru_cache(maxsize=None)
+def python_version(python: Optional[str] = None) -> Tuple[int, int]:
+    """(major, minor) of an interpreter; raises RunnerError if it is not one."""
+    if python is None or os.path.realpath(python) == os.path.realpath(sys.executable):
+        return tuple(sys.version_info[:2])
+    try:
+        done = subprocess.run(
+            [python, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=30,
+        )
+        major, minor = map(int, done.stdout.split())
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        raise RunnerError(f"{python} is not a Python interpreter") from None
+    return (major, minor)
 
 
 def _default_method() -> str:
