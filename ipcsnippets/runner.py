@@ -7,6 +7,7 @@ snippet started outlives ``run()``.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,8 @@ from . import catalog
 from .catalog import COMPLETES, HANGS, RAISES, Expect
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
+WATCHDOG_NAME = "ipcsnippets-watchdog"
+"""The last word of the watchdog process's command line (see ``_Running``)."""
 KILLED = "killed"
 """Outcome of a run ended by a signal it did not expect (not a timeout)."""
 
@@ -202,7 +206,7 @@ def run_path(
         env.pop("IPCSNIPPETS_START_METHOD", None)
         if start_method:
             env["IPCSNIPPETS_START_METHOD"] = start_method
-        with open(out_path, "wb") as out:
+        with open(out_path, "wb") as out, _RUNNING.starting() as register:
             started = time.monotonic()
             proc = subprocess.Popen(
                 [python, str(path)],
@@ -213,6 +217,7 @@ def run_path(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+            register(proc.pid)
         try:
             try:
                 exit_code: Optional[int] = proc.wait(timeout)
@@ -232,6 +237,7 @@ def run_path(
             raise
         finally:
             proc.wait()
+            _RUNNING.discard(proc.pid)
     outcome, exception = _classify(exit_code, output)
     return RunResult(
         name=path.stem,
@@ -304,7 +310,8 @@ def _last_exception(output: str) -> Optional[str]:
 
 def _group(pgid: int) -> Dict[int, str]:
     """Live (non-zombie) processes of a process group: pid -> command line."""
-    found = {}
+    found: Dict[int, str] = {}
+    parents: Dict[int, int] = {}
     if not os.path.isdir("/proc"):
         try:
             os.killpg(pgid, 0)
@@ -318,18 +325,31 @@ def _group(pgid: int) -> Dict[int, str]:
             with open(f"/proc/{entry}/stat", "rb") as f:
                 stat = f.read().decode(errors="replace")
             # pid (comm) state ppid pgrp ...; comm may contain spaces or parens
-            state, _ppid, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
+            state, ppid, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
             if int(pgrp) != pgid or state in ("Z", "X"):
                 continue
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 found[int(entry)] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            parents[int(entry)] = int(ppid)
         except (OSError, ValueError):
             continue  # it ended while we looked
+    # A child forked by the forkserver has the server's command line: say so.
+    for pid, ppid in parents.items():
+        if ppid in found and _FORKSERVER in found[ppid] and _FORKSERVER in found[pid]:
+            found[pid] = _FORKED_BY_SERVER + found[pid]
     return found
+
+
+_FORKSERVER = "multiprocessing.forkserver import main"
+_FORKED_BY_SERVER = "(forked by the forkserver) "
 
 
 def _is_helper(cmdline: str) -> bool:
     return "resource_tracker" in cmdline
+
+
+def _is_forkserver(cmdline: str) -> bool:
+    return _FORKSERVER in cmdline and not cmdline.startswith(_FORKED_BY_SERVER)
 
 
 def _wait_gone(pgid: int, seconds: float, keep=lambda cmd: True) -> Dict[int, str]:
@@ -346,8 +366,12 @@ def _wind_down(pgid: int) -> List[str]:
     left = _wait_gone(pgid, _GRACE)
     if left:
         _kill_tree(pgid)
-        # The resource tracker and forkserver are the interpreter's own helpers.
-        return [f"pid {pid}: {cmd}" for pid, cmd in sorted(left.items()) if not _is_helper(cmd)]
+        # The resource tracker and the forkserver are the interpreter's own
+        # helpers, not the snippet's processes: killed, but not blamed.
+        return [
+            f"pid {pid}: {cmd}" for pid, cmd in sorted(left.items())
+            if not _is_helper(cmd) and not _is_forkserver(cmd)
+        ]
     return []
 
 
@@ -420,15 +444,97 @@ def _process_name(pid: int, pgid: int, cmd: str, text: str) -> str:
         return "MainProcess"
     if "resource_tracker" in cmd:
         return "resource tracker"
-    if "forkserver" in cmd:
+    if _is_forkserver(cmd):
         return "forkserver"
     return "process"
 
 
 def run_many(jobs: Sequence[tuple], workers: Optional[int] = None) -> List[RunResult]:
-    """Run ``(name, start_method)`` pairs in parallel threads, keeping order."""
+    """Run ``(name, start_method)`` pairs in parallel threads, keeping order.
+
+    On Ctrl-C (or any error) the runs not started are cancelled and every
+    process tree still running is killed before the exception goes on.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     # Most runs wait (on a timeout, on a child): twice the cores keeps them busy.
-    with ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda job: run(*job), jobs))
+    pool = ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1))
+    futures = [pool.submit(run, *job) for job in jobs]
+    try:
+        return [f.result() for f in futures]
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        stop_all()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def stop_all() -> None:
+    """Kill every process tree that a run of this process has running now."""
+    for pgid in _RUNNING.snapshot():
+        _kill_tree(pgid)
+
+
+class _Running:
+    """The process groups this process's runs have running, shared with a
+    watchdog process that kills them if this process dies without doing so
+    (killed by a signal, say): a run never leaves an orphan tree for ever."""
+
+    _WATCHDOG = (
+        "import os, signal, sys, time\n"
+        "groups = set()\n"
+        "for line in sys.stdin:\n"
+        "    (groups.add if line[0] == '+' else groups.discard)(int(line[1:]))\n"
+        "# EOF: the runner is gone. SIGTERM first: the resource tracker ignores it\n"
+        "# and so lives to unlink the semaphores of the processes that die.\n"
+        "for sig in (signal.SIGTERM, signal.SIGKILL):\n"
+        "    for pgid in groups:\n"
+        "        try:\n"
+        "            os.killpg(pgid, sig)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    time.sleep(1)\n"
+    )
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._groups = set()
+        self._watchdog = None
+        self._watchdog_pid = None
+
+    def _tell(self, line: str) -> None:
+        if self._watchdog is None or self._watchdog_pid != os.getpid():
+            # First run in this process (or in a forked copy of it).
+            self._watchdog = subprocess.Popen(
+                [sys.executable, "-c", self._WATCHDOG, WATCHDOG_NAME],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True, text=True, bufsize=1,
+            )
+            self._watchdog_pid = os.getpid()
+        try:
+            self._watchdog.stdin.write(line + "\n")
+        except OSError:
+            pass  # a dead watchdog must not stop a run
+
+    @contextlib.contextmanager
+    def starting(self):
+        with self._lock:
+            yield self._add
+
+    def _add(self, pgid: int) -> None:
+        self._groups.add(pgid)
+        self._tell(f"+{pgid}")
+
+    def discard(self, pgid: int) -> None:
+        with self._lock:
+            self._groups.discard(pgid)
+            self._tell(f"-{pgid}")
+
+    def snapshot(self) -> List[int]:
+        with self._lock:
+            return sorted(self._groups)
+
+
+_RUNNING = _Running()

@@ -10,7 +10,8 @@ import pytest
 
 from ipcsnippets import runner
 
-HELPERS = ("resource_tracker", "forkserver")  # the interpreter's own long-lived helpers
+# Long-lived helpers: the interpreter's own, and the runner's watchdog.
+HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
 
 
 def _proc_stat(pid: int):
@@ -23,6 +24,27 @@ def _proc_stat(pid: int):
 def _cmdline(pid: int) -> str:
     with open(f"/proc/{pid}/cmdline", "rb") as f:
         return f.read().replace(b"\0", b" ").decode(errors="replace")
+
+
+def processes_of_runs_by(owner: int) -> list:
+    """Live processes of the runs that process ``owner`` started (the runner
+    names each run's folder after its owner, and every process of the tree
+    inherits that folder in its environment)."""
+    marker = f"ipcsnippets-{owner}-".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            state, _ = _proc_stat(int(entry))
+            if state in ("Z", "X"):
+                continue
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if marker in f.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def stray_processes() -> list:
