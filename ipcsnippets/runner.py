@@ -504,6 +504,11 @@ class _Running:
         self._watchdog = None
         self._watchdog_pid = None
 
+    def ensure_watchdog(self) -> None:
+        """Start this process's watchdog now rather than at the first run."""
+        with self._lock:
+            self._tell("-0")
+
     def _tell(self, line: str) -> None:
         if self._watchdog is None or self._watchdog_pid != os.getpid():
             # First run in this process (or in a forked copy of it).

@@ -1,6 +1,7 @@
 """Shared fixtures. The autouse guard fails any test that leaves a process behind."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -76,6 +77,50 @@ def stray_processes() -> list:
     return found
 
 
+def _open_channels() -> dict:
+    """This process's open pipes and sockets: fd -> what it points to."""
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(("pipe:", "socket:")):
+            found[int(fd)] = target
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def long_lived_helpers():
+    """Start the helpers that live for the whole session before any test, so
+    that their pipes are not taken for a test's leak."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    runner._RUNNING.ensure_watchdog()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_pipe_outlives_the_test():
+    before = _open_channels()
+    yield
+    gc.collect()  # a queue nobody references any more closes its pipe here
+    leaked = {fd: t for fd, t in _open_channels().items() if before.get(fd) != t}
+    # The forkserver's pipe appears with the first in-process forkserver test
+    # and lives for the session, like the server.
+    if leaked and os.path.isdir("/proc") and not _is_forkserver_pipe(leaked):
+        pytest.fail(f"the test left {len(leaked)} pipe(s) or socket(s) open: "
+                    + ", ".join(f"fd {fd} -> {t}" for fd, t in sorted(leaked.items())), pytrace=False)
+
+
+def _is_forkserver_pipe(leaked: dict) -> bool:
+    from multiprocessing import forkserver
+
+    alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+    return alive is not None and set(leaked) <= {alive}
+
+
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
     yield
@@ -94,6 +139,12 @@ def no_process_outlives_the_test():
             except (OSError, ValueError):
                 pass
         pytest.fail("the test left processes behind: " + "; ".join(stray), pytrace=False)
+
+
+@pytest.fixture
+def runs_by():
+    """processes_of_runs_by(owner_pid) as a fixture (conftest is not importable)."""
+    return processes_of_runs_by
 
 
 @pytest.fixture

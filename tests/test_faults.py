@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from conftest import processes_of_runs_by
 from ipcsnippets import catalog
 from ipcsnippets.runner import run_path
 
@@ -27,25 +26,25 @@ def start(args):
                             stderr=subprocess.PIPE, text=True)
 
 
-def test_a_runner_killed_outright_leaves_no_orphan_tree():
+def test_a_runner_killed_outright_leaves_no_orphan_tree(runs_by):
     runner = start(["-c", "import ipcsnippets; ipcsnippets.run('queue_race_forced', 'spawn', timeout=60)"])
     try:
         # The forced race's tree: main, both consumers (one stuck), the resource tracker.
-        wait_for(lambda: len(processes_of_runs_by(runner.pid)) >= 3, 20, "the snippet's tree to start")
+        wait_for(lambda: len(runs_by(runner.pid)) >= 3, 20, "the snippet's tree to start")
         runner.kill()  # SIGKILL: the runner gets no chance to clean up
         runner.wait(10)
-        wait_for(lambda: not processes_of_runs_by(runner.pid), 10, "the watchdog to kill the orphaned tree")
+        wait_for(lambda: not runs_by(runner.pid), 10, "the watchdog to kill the orphaned tree")
     finally:
         runner.kill()
         runner.wait(10)
 
 
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
-def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command):
+def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by):
     cli = start(["-m", "ipcsnippets", *command])
     try:
         # Each tree has at least the main process and the consumer stuck in get().
-        wait_for(lambda: len(processes_of_runs_by(cli.pid)) >= 2, 20, "snippet trees to start")
+        wait_for(lambda: len(runs_by(cli.pid)) >= 2, 20, "snippet trees to start")
         cli.send_signal(signal.SIGINT)
         _, err = cli.communicate(timeout=15)
     finally:
@@ -53,10 +52,10 @@ def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command):
         cli.wait(10)
     assert cli.returncode == 130, err
     assert "interrupted" in err and len(err.strip().splitlines()) == 1, err
-    assert processes_of_runs_by(cli.pid) == []
+    assert runs_by(cli.pid) == []
 
 
-def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write_script):
+def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write_script, runs_by):
     path = write_script(
         "import multiprocessing, os, signal\n"
         "def wait_forever(ready):\n"
@@ -75,4 +74,4 @@ def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write
     assert result.outcome == "killed" and result.exit_code == -signal.SIGKILL
     assert len(result.leftovers) == 1, result.leftovers  # the waiter, named and killed
     assert time.monotonic() - started < 8
-    assert processes_of_runs_by(os.getpid()) == []
+    assert runs_by(os.getpid()) == []
