@@ -1,0 +1,65 @@
+"""``python -m ipcsnippets soak``: the whole suite N times in a row while other
+processes keep every core busy. A flaky test shows up here; the fix is at
+its cause, never a retry.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+
+from .. import catalog
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("soak", help="run the whole suite N times while the cores are kept busy")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--load", type=int, default=os.cpu_count() or 1, help="busy processes (default: one per core)")
+    p.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
+    p.set_defaults(handler=main)
+
+
+def _burn(stop) -> None:
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def main(args) -> int:
+    if args.runs < 1 or args.load < 0:
+        print("ipcsnippets: error: --runs must be at least 1 and --load at least 0", file=sys.stderr)
+        return 2
+    ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()
+    burners = [ctx.Process(target=_burn, args=(stop,), daemon=True) for _ in range(args.load)]
+    for b in burners:
+        b.start()
+    passed_runs, lines = 0, []
+    try:
+        for i in range(1, args.runs + 1):
+            started = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args],
+                cwd=catalog.ROOT, capture_output=True, text=True,
+            )
+            summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+            ok = done.returncode == 0
+            passed_runs += ok
+            line = f"run {i}/{args.runs}: {'ok  ' if ok else 'FAIL'} {time.monotonic() - started:5.1f} s  {summary}"
+            print(line, flush=True)
+            if not ok:
+                failed = re.findall(r"^(?:FAILED|ERROR) .*$", done.stdout, re.M)
+                lines += failed
+                for f in failed:
+                    print(f"    {f}", flush=True)
+    finally:
+        stop.set()
+        for b in burners:
+            b.join(5)
+            if b.is_alive():
+                b.kill()
+                b.join()
+    print(f"soak: {passed_runs} passed, {args.runs - passed_runs} failed (suite runs, {args.load} busy processes)")
+    return 0 if passed_runs == args.runs else 1
