@@ -1,0 +1,103 @@
+"""Snippets on the page about start methods (fork, spawn, forkserver)."""
+from . import Snippet, completes
+
+PAGE = "start-methods.md"
+
+_BOOTSTRAP = (
+    r"An attempt has been made to start a new process before the\s+"
+    r"current process has finished its bootstrapping phase"
+)
+_FORK_WARNING = (
+    r"DeprecationWarning: This process \(pid=\d+\) is multi-threaded, "
+    r"use of fork\(\) may lead to deadlocks in the child\."
+)
+_ALREADY_SET = r"set_start_method\('spawn'\) -> RuntimeError: context has already been set"
+_CHOOSING = (
+    r"^1\. .*\n    set_start_method\('spawn'\) -> ok\n    " + _ALREADY_SET + r"$",
+    r"^2\. .*\n    default now fixed to 'fork'\n    " + _ALREADY_SET + r"$",
+    r"^3\. .*\n    " + _ALREADY_SET + r"$",
+    r"got: a child that imported the main module as '__mp_main__'$",
+    r"the default is still 'fork'$",
+)
+_CRASHED = r"the child's exit code is -11$"
+_SEMLOCK = (
+    r"start\(\) -> RuntimeError: A SemLock created in a fork context is being shared "
+    r"with a process in a spawn context"
+)
+
+SNIPPETS = (
+    Snippet(
+        name="start_methods",
+        title="What a child sees under fork, spawn and forkserver",
+        page=PAGE,
+        expect={
+            "fork": completes(
+                r"this run uses: fork$",
+                r"report\(\) runs in module '__main__'$",
+                r"child:  SETTING = 'changed by main\(\)'$",
+            ),
+            "spawn": completes(
+                r"this run uses: spawn$",
+                r"report\(\) runs in module '__mp_main__'$",
+                r"child:  SETTING = 'as imported'$",
+            ),
+            "forkserver": completes(
+                r"this run uses: forkserver$",
+                r"report\(\) runs in module '__mp_main__'$",
+                r"child:  SETTING = 'as imported'$",
+            ),
+        },
+        timeout=10,
+        deterministic=False,  # the start-up times change from run to run
+    ),
+    Snippet(
+        name="get_context_vs_set_start_method",
+        title="set_start_method() once and early, or get_context() at any time",
+        page=PAGE,
+        # Case 4, force=True: 3.12 and newer refuse to pass the fork-made
+        # Queue to a spawn child; 3.9 and 3.10 start it and it crashes. 3.11
+        # changed in a bugfix release (3.11.2 crashes, 3.11.7 refuses), and
+        # keys name only major.minor versions, so 3.11 accepts either.
+        expect={
+            "*": completes(*_CHOOSING, _CRASHED),
+            "*>=3.11": completes(*_CHOOSING, f"(?:{_SEMLOCK}|{_CRASHED})"),
+            "*>=3.12": completes(*_CHOOSING, _SEMLOCK),
+        },
+        timeout=10,
+        start_methods=(),  # it chooses, and fails to choose, on its own
+    ),
+    Snippet(
+        name="main_guard_missing",
+        title="No __main__ guard: the child re-imports the file and dies",
+        page=PAGE,
+        expect={
+            # fork imports nothing again: the missing guard goes unnoticed.
+            "fork": completes(
+                r"^child: work\(\) ran$",
+                r"^parent: the child's exit code is 0$",
+                hides=(r"__mp_main__", r"RuntimeError"),
+            ),
+            # spawn and forkserver: the child's import runs main() again.
+            "*": completes(
+                r"^main\(\) runs in module '__mp_main__'$",
+                _BOOTSTRAP,
+                r"^parent: the child's exit code is 1$",
+                hides=(r"work\(\) ran",),
+            ),
+        },
+        timeout=10,
+    ),
+    Snippet(
+        name="fork_with_threads_warning",
+        title="Forking with a Queue's feeder thread alive warns from 3.12",
+        page=PAGE,
+        expect={
+            "fork": completes(r"^after put\(\): 2 thread\(s\)", hides=(r"DeprecationWarning",)),
+            "fork>=3.12": completes(r"^after put\(\): 2 thread\(s\)", _FORK_WARNING),
+        },
+        timeout=10,
+        # Only fork copies the threaded parent; spawn and forkserver never
+        # fork it, so under them the program has nothing to show.
+        start_methods=("fork",),
+    ),
+)

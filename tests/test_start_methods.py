@@ -1,0 +1,347 @@
+"""Start methods: what each does, choosing one, the main guard, fork and threads.
+
+Several claims are about Python versions, so some tests run a snippet under
+each CPython installed here (3.9 to 3.13), a few runs at a time in threads.
+"""
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ipcsnippets import catalog, run
+from ipcsnippets.runner import run_path
+
+PYTHONS = {
+    (3, 9): "/root/.pyenv/versions/3.9.18/bin/python3.9",
+    (3, 10): "/root/.pyenv/versions/3.10.13/bin/python3.10",
+    (3, 11): sys.executable if sys.version_info[:2] == (3, 11) else "/root/.pyenv/versions/3.11.7/bin/python3.11",
+    (3, 12): "/root/.pyenv/versions/3.12.1/bin/python3.12",
+    (3, 13): "/root/.pyenv/versions/3.13.0/bin/python3.13",
+}
+LINUX = sys.platform.startswith("linux")
+
+ALREADY_SET = "RuntimeError: context has already been set"
+BOOTSTRAPPING = (
+    "An attempt has been made to start a new process before the "
+    "current process has finished its bootstrapping phase."
+)
+FORK_WARNING = re.compile(
+    r"DeprecationWarning: This process \(pid=\d+\) is multi-threaded, "
+    r"use of fork\(\) may lead to deadlocks in the child\."
+)
+SEMLOCK = (
+    "start() -> RuntimeError: A SemLock created in a fork context is being shared "
+    "with a process in a spawn context. This is not supported."
+)
+
+
+def python(version):
+    path = PYTHONS[version]
+    if not os.path.exists(path):
+        pytest.skip(f"CPython {version[0]}.{version[1]} is not installed at {path}")
+    return path
+
+
+def run_all(jobs):
+    """Run (name, start_method, python) jobs in parallel threads, in order."""
+    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
+        return list(pool.map(lambda job: run(job[0], job[1], python=job[2]), jobs))
+
+
+def flat(text):
+    return " ".join(text.split())
+
+
+# --- start_methods.py: what each method does ---------------------------------
+
+@pytest.mark.skipif(not LINUX, reason="the defaults checked here are Linux's")
+def test_linux_default_is_fork_from_3_9_through_3_13():
+    versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
+    results = run_all([("start_methods", None, python(v)) for v in versions])
+    for version, result in zip(versions, results):
+        assert result.outcome == "completes", (version, result.output)
+        assert "start methods here: ['fork', 'spawn', 'forkserver']" in result.output, version
+        assert "this run uses: fork\n" in result.output, version
+
+
+@pytest.mark.parametrize("method", catalog.get("start_methods").methods())
+def test_only_a_fork_child_sees_state_the_parent_set_after_import(method):
+    result = run("start_methods", method)
+    assert result.outcome == "completes" and result.leftovers == []
+    assert "parent: SETTING = 'changed by main()'" in result.output
+    if method == "fork":
+        assert "report() runs in module '__main__'" in result.output
+        assert "child:  SETTING = 'changed by main()'" in result.output
+    else:  # the main module was imported again, under another name
+        assert "report() runs in module '__mp_main__'" in result.output
+        assert "child:  SETTING = 'as imported'" in result.output
+
+
+def _start_up_times(output):
+    first, second = re.search(r"answered (\d+) ms after start\(\), the second (\d+) ms", output).groups()
+    return int(first), int(second)
+
+
+def test_start_up_cost_fork_is_cheapest_and_forkserver_pays_once_3_runs_each():
+    """3 runs per method; the best of each is compared, so one slow run does not decide."""
+    methods = ("fork", "spawn", "forkserver")
+    results = run_all([("start_methods", m, None) for m in methods for _ in range(3)])
+    times = {m: [_start_up_times(r.output) for r in results[i * 3:(i + 1) * 3]] for i, m in enumerate(methods)}
+    fork_best = min(min(pair) for pair in times["fork"])
+    spawn_best = min(min(pair) for pair in times["spawn"])
+    # fork copies a running process; spawn starts and prepares an interpreter per child.
+    assert fork_best * 3 < spawn_best, times
+    # forkserver: the first child waits for the server to start; the next is forked from it.
+    assert min(s for _, s in times["forkserver"]) < min(f for f, _ in times["forkserver"]), times
+    # Every spawn child pays the full start-up, not just the first.
+    assert min(s for _, s in times["spawn"]) > fork_best * 3, times
+
+
+# --- get_context_vs_set_start_method.py: choosing ------------------------------
+
+def test_set_start_method_raises_the_exact_message_in_each_case_and_get_context_works():
+    result = run("get_context_vs_set_start_method")
+    assert result.outcome == "completes" and result.exit_code == 0 and result.leftovers == []
+    lines = result.output.splitlines()
+    # 1: the first call succeeds, the second (same method) raises.
+    assert lines[1:3] == [
+        "    set_start_method('spawn') -> ok",
+        f"    set_start_method('spawn') -> {ALREADY_SET}",
+    ]
+    # 2 and 3: a Queue, or get_context() with no argument, fixed the default first.
+    assert lines[4:6] == ["    default now fixed to 'fork'", f"    set_start_method('spawn') -> {ALREADY_SET}"]
+    assert lines[7] == f"    set_start_method('spawn') -> {ALREADY_SET}"
+    assert result.output.count(ALREADY_SET) == 3
+    # 5: a spawn context works whatever the default, and leaves the default alone.
+    assert "    got: a child that imported the main module as '__mp_main__'" in lines
+    assert lines[-1] == "    the default is still 'fork'"
+
+
+# The check that refuses a fork-made SemLock in a spawn child came in a 3.11
+# bugfix release: these are the exact interpreters the claim was verified on.
+FORCE_CASES = {
+    (3, 9, 18): PYTHONS[(3, 9)],
+    (3, 10, 13): PYTHONS[(3, 10)],
+    (3, 11, 2): "/usr/bin/python3.11",
+    (3, 11, 7): "/root/.pyenv/versions/3.11.7/bin/python3.11",
+    (3, 12, 1): PYTHONS[(3, 12)],
+    (3, 13, 0): PYTHONS[(3, 13)],
+}
+
+
+def _exact_version(path):
+    done = subprocess.run([path, "-c", "import sys; print(*sys.version_info[:3])"],
+                          capture_output=True, text=True, timeout=30)
+    return tuple(int(x) for x in done.stdout.split())
+
+
+@pytest.mark.skipif(not LINUX, reason="fork-made semaphores are a POSIX matter")
+def test_force_true_after_a_fork_queue_fails_at_start_from_3_11_7_and_crashes_the_child_before():
+    cases = {v: p for v, p in FORCE_CASES.items() if os.path.exists(p) and _exact_version(p) == v}
+    assert {(3, 9, 18), (3, 12, 1)} <= set(cases), "the interpreters this claim rests on are missing"
+    results = run_all([("get_context_vs_set_start_method", None, p) for p in cases.values()])
+    for version, result in zip(cases, results):
+        assert result.outcome == "completes", (version, result.output)
+        assert result.output.count(ALREADY_SET) == 3, version
+        if version >= (3, 11, 7):
+            assert SEMLOCK in result.output, version
+            assert "exit code is" not in result.output, version
+        else:  # 3.9, 3.10 and 3.11.2: the child is started and dies of SIGSEGV
+            assert "    the child's exit code is -11" in result.output, version
+
+
+PROBE = '''
+import multiprocessing
+
+
+def noop():
+    pass
+
+
+def start(process):
+    process.start()
+    process.join(10)
+
+
+OPERATIONS = {
+    "import multiprocessing": lambda: None,
+    "get_all_start_methods()": multiprocessing.get_all_start_methods,
+    "get_start_method(allow_none=True)": lambda: multiprocessing.get_start_method(allow_none=True),
+    "get_context('spawn')": lambda: multiprocessing.get_context("spawn"),
+    "get_context('spawn').Queue()": lambda: multiprocessing.get_context("spawn").Queue(),
+    "Pipe()": multiprocessing.Pipe,
+    "Process(target=noop)": lambda: multiprocessing.Process(target=noop),
+    "get_start_method()": multiprocessing.get_start_method,
+    "get_context()": multiprocessing.get_context,
+    "Queue()": multiprocessing.Queue,
+    "SimpleQueue()": multiprocessing.SimpleQueue,
+    "JoinableQueue()": multiprocessing.JoinableQueue,
+    "Lock()": multiprocessing.Lock,
+    "Event()": multiprocessing.Event,
+    "Value('i')": lambda: multiprocessing.Value("i"),
+    "Process(...).start()": lambda: start(multiprocessing.Process(target=noop)),
+    "get_context('spawn').Process(...).start()": lambda: start(multiprocessing.get_context("spawn").Process(target=noop)),
+}
+
+if __name__ == "__main__":
+    for name, operation in OPERATIONS.items():
+        multiprocessing.set_start_method(None, force=True)
+        operation()
+        fixed = multiprocessing.get_start_method(allow_none=True) is not None
+        print(f"{name}: {'fixes' if fixed else 'leaves'}")
+'''
+LEAVES_THE_DEFAULT = [
+    "import multiprocessing", "get_all_start_methods()", "get_start_method(allow_none=True)",
+    "get_context('spawn')", "get_context('spawn').Queue()", "Pipe()", "Process(target=noop)",
+]
+FIXES_THE_DEFAULT = [
+    "get_start_method()", "get_context()", "Queue()", "SimpleQueue()", "JoinableQueue()",
+    "Lock()", "Event()", "Value('i')", "Process(...).start()", "get_context('spawn').Process(...).start()",
+]
+
+
+@pytest.mark.parametrize("version", [(3, 9), (3, 11), (3, 13)], ids=lambda v: "%d.%d" % v)
+def test_which_operations_fix_the_default_start_method(write_script, version):
+    result = run_path(write_script(PROBE, "probe.py"), None, timeout=30, python=python(version))
+    assert result.outcome == "completes", result.output
+    verdicts = dict(line.rsplit(": ", 1) for line in result.output.splitlines())
+    assert verdicts == {
+        **{op: "leaves" for op in LEAVES_THE_DEFAULT},
+        **{op: "fixes" for op in FIXES_THE_DEFAULT},
+    }
+
+
+# --- main_guard_missing.py: the guard ---------------------------------------
+
+def _assert_child_died_bootstrapping(result, label):
+    assert result.outcome == "completes" and result.exit_code == 0, (label, result.output)
+    assert result.leftovers == [], label
+    assert "main() runs in module '__mp_main__'" in result.output, label
+    assert BOOTSTRAPPING in flat(result.output), label
+    assert "child: work() ran" not in result.output, label
+    # The parent went on after the child died, and it was the child that died.
+    assert result.output.rstrip().endswith("parent: the child's exit code is 1"), label
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_without_the_guard_the_child_exits_1_and_the_parent_exits_0(method):
+    result = run("main_guard_missing", method)
+    _assert_child_died_bootstrapping(result, method)
+    # The traceback is the child's: it is importing the main module again.
+    traceback = result.output[result.output.index("Traceback"):]
+    assert "_fixup_main_from_path" in traceback and "main()  # no guard" in traceback
+    assert "RuntimeError" in traceback
+
+
+def test_without_the_guard_the_child_fails_the_same_on_3_9_and_3_13():
+    cases = [(v, m) for v in [(3, 9), (3, 13)] for m in ("spawn", "forkserver")]
+    results = run_all([("main_guard_missing", m, python(v)) for v, m in cases])
+    for case, result in zip(cases, results):
+        _assert_child_died_bootstrapping(result, case)
+
+
+def test_without_the_guard_fork_works_because_nothing_is_imported_again():
+    result = run("main_guard_missing", "fork")
+    assert result.outcome == "completes" and result.leftovers == []
+    assert result.output.splitlines() == [
+        "main() runs in module '__main__'",
+        "child: work() ran",
+        "parent: the child's exit code is 0",
+    ]
+
+
+# --- importing by name: what 3.14's forkserver default exposes ---------------
+
+TASKS = '''
+def work(q):
+    q.put("done")
+'''
+LOADS_BY_PATH = '''
+import importlib.util
+import multiprocessing
+import os
+import sys
+
+
+def load_as(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    tasks = load_as("made_up_name", os.path.join(here, "tasks_file.py"))
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=tasks.work, args=(q,))
+    p.start()
+    print("got", q.get())  # no timeout: waits for a child that is gone
+    p.join()
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_a_target_loaded_under_a_made_up_name_works_only_under_fork(write_script, method):
+    write_script(TASKS, "tasks_file.py")
+    result = run_path(write_script(LOADS_BY_PATH, "main.py"), method, timeout=3)
+    if method == "fork":
+        assert result.outcome == "completes" and result.output == "got done\n"
+    else:
+        # The child cannot import the function's module; the parent waits for ever.
+        assert result.outcome == "hangs", result.output
+        assert "ModuleNotFoundError: No module named 'made_up_name'" in result.output
+        main = next(s.stack for s in result.stacks if s.name == "MainProcess")
+        assert re.search(r"queues\.py\", line \d+ in get", main)
+
+
+# --- fork_with_threads_warning.py: fork and threads ------------------------
+
+@pytest.mark.skipif(not LINUX, reason="fork is the Linux default this warning is about")
+def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_started():
+    versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
+    results = run_all([("fork_with_threads_warning", "fork", python(v)) for v in versions])
+    for version, result in zip(versions, results):
+        assert result.outcome == "completes", (version, result.output)
+        out = result.output
+        assert "before put(): 1 thread(s) in the parent" in out, version
+        assert "after put(): 2 thread(s) in the parent" in out, version
+        if version >= (3, 12):
+            assert len(FORK_WARNING.findall(out)) == 1, (version, out)
+            # Raised inside multiprocessing, not in __main__: hidden unless asked for.
+            assert re.search(r"multiprocessing/popen_fork\.py:\d+: DeprecationWarning", out), out
+            # It comes with the second child, the one forked while the feeder thread ran.
+            warned_at = FORK_WARNING.search(out).start()
+            assert out.index("after put(): 2 thread(s)") < warned_at < out.index("after put(): the child's exit code")
+        else:
+            assert "DeprecationWarning" not in out and "multi-threaded" not in out, (version, out)
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_spawn_and_forkserver_do_not_warn_on_3_12(method):
+    result = run("fork_with_threads_warning", method, python=python((3, 12)))
+    assert result.outcome == "completes", result.output
+    assert "after put(): 2 thread(s)" in result.output
+    assert "DeprecationWarning" not in result.output
+
+
+def test_the_fork_warning_is_hidden_by_default_on_3_12_without_the_filter(write_script, monkeypatch):
+    source = catalog.get("fork_with_threads_warning").path.read_text()
+    line = '    warnings.simplefilter("always", DeprecationWarning)\n'
+    assert line in source
+    script = write_script(source.replace(line, ""), "no_filter.py")
+    hidden = run_path(script, "fork", timeout=10, python=python((3, 12)))
+    assert hidden.outcome == "completes" and "after put(): 2 thread(s)" in hidden.output
+    assert "DeprecationWarning" not in hidden.output
+    # The same program shows it once warnings are switched on from outside.
+    monkeypatch.setenv("PYTHONWARNINGS", "always::DeprecationWarning")
+    shown = run_path(script, "fork", timeout=10, python=python((3, 12)))
+    assert len(FORK_WARNING.findall(shown.output)) == 1, shown.output
