@@ -1,0 +1,509 @@
+"""The three queues: what each is built from, and how each behaves.
+
+Proves the claims of docs/queues/kinds.md, section by section.
+"""
+import glob
+import inspect
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.managers
+import multiprocessing.queues
+import multiprocessing.synchronize
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ipcsnippets import catalog, load, run
+from ipcsnippets.runner import python_version
+
+METHODS = multiprocessing.get_all_start_methods()
+DEFAULT = multiprocessing.get_start_method()  # for claims that no start method changes
+NAMES = [s.name for s in catalog.CATALOG.values() if s.page == "queues/kinds.md"]
+SHARING = "Queue objects should only be shared between processes through inheritance"
+TIMEOUT = 10
+
+
+def _close(*queues):
+    for q in queues:
+        q.close()
+        if hasattr(q, "join_thread"):
+            q.join_thread()
+
+
+def _stop(*processes):
+    for p in processes:
+        p.join(TIMEOUT)
+        if p.is_alive():
+            p.kill()
+            p.join(TIMEOUT)
+
+
+def feeder_threads():
+    return sum(t.name == "QueueFeederThread" for t in threading.enumerate())
+
+
+_feeder_may_go = threading.Event()
+
+
+class HeldByTheFeeder:
+    """An item the feeder thread cannot pickle until the test says so:
+    "put() returned, but the item is not in the pipe yet", made certain."""
+
+    def __reduce__(self):
+        assert _feeder_may_go.wait(TIMEOUT), "the test never released the feeder"
+        return (int, (7,))
+
+
+def _lines(result):
+    return result.output.splitlines()
+
+
+# --- what each queue is built from -------------------------------------------
+
+def test_queue_is_a_one_way_pipe_two_locks_a_bounded_semaphore_and_no_queue_queue():
+    q = multiprocessing.Queue(5)
+    try:
+        assert not isinstance(q, queue.Queue)
+        assert not issubclass(multiprocessing.queues.Queue, queue.Queue)
+        assert isinstance(q._reader, multiprocessing.connection.Connection)
+        assert q._reader.readable and not q._reader.writable  # Pipe(duplex=False)
+        assert q._writer.writable and not q._writer.readable
+        assert isinstance(q._rlock, multiprocessing.synchronize.Lock)
+        assert isinstance(q._wlock, multiprocessing.synchronize.Lock)  # None on Windows
+        assert isinstance(q._sem, multiprocessing.synchronize.BoundedSemaphore)
+        assert q._maxsize == 5
+        assert not any(isinstance(part, queue.Queue) for part in vars(q).values())
+        # It borrows queue.Queue's exceptions, not its code.
+        assert multiprocessing.queues.Empty is queue.Empty and multiprocessing.queues.Full is queue.Full
+    finally:
+        _close(q)
+
+
+def test_simple_queue_is_a_locked_pipe_with_no_thread_and_no_semaphore():
+    sq = multiprocessing.SimpleQueue()
+    try:
+        assert sq._reader.readable and not sq._reader.writable
+        assert isinstance(sq._rlock, multiprocessing.synchronize.Lock)
+        assert isinstance(sq._wlock, multiprocessing.synchronize.Lock)
+        assert not hasattr(sq, "_sem") and not hasattr(sq, "_thread") and not hasattr(sq, "_buffer")
+        with pytest.raises(TypeError):
+            multiprocessing.SimpleQueue(5)  # no maxsize
+    finally:
+        sq.close()
+
+
+def test_joinable_queue_is_a_queue_plus_a_semaphore_and_a_condition():
+    jq = multiprocessing.JoinableQueue()
+    try:
+        assert isinstance(jq, multiprocessing.queues.Queue)
+        assert isinstance(jq._unfinished_tasks, multiprocessing.synchronize.Semaphore)
+        assert isinstance(jq._cond, multiprocessing.synchronize.Condition)
+    finally:
+        _close(jq)
+
+
+def test_only_a_manager_queue_is_a_real_queue_queue_in_the_server_process():
+    typeid_callable = multiprocessing.managers.SyncManager._registry["Queue"][0]
+    assert typeid_callable is queue.Queue
+
+
+def test_kinds_snippet_prints_exactly_this(snippet_run):
+    # tests/test_snippets.py checks the key lines under every start method.
+    result = snippet_run("queue_kinds", DEFAULT)
+    assert result.outcome == "completes" and result.leftovers == []
+    assert _lines(result) == [
+        "SimpleQueue:   item in the pipe when put() returned: True; feeder threads: 0",
+        "Queue:         feeder threads after put(): 1; after close() and join_thread(): 0",
+        "JoinableQueue: feeder threads after put(): 1; after close() and join_thread(): 0",
+        "hello from the child",
+        "the child's feeder threads: 0 before its first put(), 1 after",
+        "this process only read from that queue: feeder threads here: 0",
+        "SimpleQueue has: close, empty, get, put",
+        "Queue adds: cancel_join_thread, full, get_nowait, join_thread, put_nowait, qsize",
+        "JoinableQueue adds to those: join, task_done",
+    ]
+
+
+def test_one_feeder_thread_per_queue_in_each_process_that_puts():
+    first, second = multiprocessing.Queue(), multiprocessing.Queue()
+    try:
+        assert feeder_threads() == 0
+        first.put(1)
+        first.put(2)
+        assert feeder_threads() == 1  # a second put() on the same queue adds none
+        second.put(3)
+        assert feeder_threads() == 2  # another queue, another feeder
+        assert [first.get(timeout=TIMEOUT), first.get(timeout=TIMEOUT), second.get(timeout=TIMEOUT)] == [1, 2, 3]
+    finally:
+        _close(first, second)
+    assert feeder_threads() == 0
+
+
+def test_simple_queue_put_has_written_the_pipe_when_it_returns_in_500_tries():
+    sq = multiprocessing.SimpleQueue()
+    try:
+        for n in range(500):
+            sq.put(n)
+            assert not sq.empty()
+            assert sq.get() == n
+    finally:
+        sq.close()
+
+
+def test_simple_queue_put_blocks_in_the_caller_when_the_pipe_is_full_queue_put_does_not():
+    big = b"x" * 300_000  # more than a pipe holds
+    sq, q = multiprocessing.SimpleQueue(), multiprocessing.Queue()
+    simple_returned, queue_returned = threading.Event(), threading.Event()
+    writers = [
+        threading.Thread(target=lambda: (sq.put(big), simple_returned.set())),
+        threading.Thread(target=lambda: (q.put(big), queue_returned.set())),
+    ]
+    for w in writers:
+        w.start()
+    try:
+        # Nobody reads either queue. Queue.put() only appends to the feeder's buffer...
+        assert queue_returned.wait(TIMEOUT)
+        # ...while SimpleQueue.put() is stuck writing to the full pipe.
+        assert not simple_returned.wait(0.5)
+        assert sq.get() == big  # reading frees it
+        assert simple_returned.wait(TIMEOUT)
+        assert q.get(timeout=TIMEOUT) == big
+    finally:
+        if not simple_returned.is_set():
+            sq.get()
+        for w in writers:
+            w.join(TIMEOUT)
+        sq.close()
+        _close(q)
+
+
+def test_simple_queue_get_and_joinable_queue_join_take_no_timeout():
+    assert list(inspect.signature(multiprocessing.queues.SimpleQueue.get).parameters) == ["self"]
+    assert list(inspect.signature(multiprocessing.queues.JoinableQueue.join).parameters) == ["self"]
+    assert "timeout" in inspect.signature(multiprocessing.queues.Queue.get).parameters
+
+
+# --- unpicklable items --------------------------------------------------------
+
+def test_queue_put_of_unpicklable_items_returns_and_the_later_items_arrive(capfd):
+    q = multiprocessing.Queue()
+    try:
+        for item in (1, threading.Lock(), lambda: 0, 2):
+            q.put(item)  # none of these raises
+        assert [q.get(timeout=TIMEOUT), q.get(timeout=TIMEOUT)] == [1, 2]
+        err = capfd.readouterr().err
+        # Two tracebacks from the feeder thread of this process, one per dropped item.
+        assert err.count("Traceback (most recent call last)") == 2
+        assert err.count("in _feed") == 2
+        assert "TypeError: cannot pickle '_thread.lock' object" in err
+        assert q.qsize() == 0  # the feeder gave back the dropped items' places
+    finally:
+        _close(q)
+
+
+def test_simple_queue_put_and_connection_send_raise_in_the_caller():
+    sq = multiprocessing.SimpleQueue()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    try:
+        with pytest.raises(TypeError, match=r"^cannot pickle '_thread\.lock' object$"):
+            sq.put(threading.Lock())
+        with pytest.raises(TypeError, match=r"^cannot pickle '_thread\.lock' object$"):
+            sender.send(threading.Lock())
+        with pytest.raises(Exception):  # the exception type for a lambda varies by version
+            sq.put(lambda: 0)
+        assert sq.empty() and not receiver.poll()  # nothing half-written
+    finally:
+        for c in (sq, receiver, sender):
+            c.close()
+
+
+def test_unpicklable_snippet_prints_the_feeder_traceback_before_its_own_lines(snippet_run):
+    result = snippet_run("queue_unpicklable", DEFAULT)
+    lines = _lines(result)
+    traceback_end = lines.index("TypeError: cannot pickle '_thread.lock' object")
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[traceback_end + 1:] == [
+        "Queue.put(a lock) returned normally",
+        "put 3 items, received ['first', 'third']; the lock was dropped",
+        "SimpleQueue.put(a lock) raised TypeError: cannot pickle '_thread.lock' object",
+        "Connection.send(a lock) raised TypeError: cannot pickle '_thread.lock' object",
+    ]
+
+
+# --- ordering ----------------------------------------------------------------
+
+def test_ordering_no_producer_can_run_ahead_of_the_round():
+    """The interleaving is certain: until the consumer joins the barrier, the
+    queue holds exactly one item of each producer, and no more comes."""
+    ordering = load("queue_ordering")
+    ctx = multiprocessing.get_context(DEFAULT)
+    q = ctx.Queue()
+    rounds = ctx.Barrier(len(ordering.PRODUCERS) + 1)
+    producers = [ctx.Process(target=ordering.producer, args=(name, q, rounds)) for name in ordering.PRODUCERS]
+    for p in producers:
+        p.start()
+    try:
+        first = sorted(q.get(timeout=TIMEOUT) for _ in producers)
+        assert first == ["A0", "B0", "C0"]
+        with pytest.raises(queue.Empty):
+            q.get(timeout=0.3)  # every producer waits at the barrier
+        for n in range(1, ordering.ROUNDS):
+            rounds.wait(TIMEOUT)
+            assert sorted(q.get(timeout=TIMEOUT) for _ in producers) == [f"A{n}", f"B{n}", f"C{n}"]
+        rounds.wait(TIMEOUT)
+    finally:
+        rounds.abort()
+        _stop(*producers)
+        _close(q)
+
+
+def _put_numbered(name, q, count):
+    for n in range(count):
+        q.put((name, n))
+
+
+def test_each_producers_items_arrive_in_its_order_3_producers_2000_items_each_no_barrier():
+    ctx = multiprocessing.get_context(DEFAULT)
+    q = ctx.Queue()
+    count = 2000
+    producers = [ctx.Process(target=_put_numbered, args=(name, q, count)) for name in "ABC"]
+    for p in producers:
+        p.start()
+    try:
+        arrived = [q.get(timeout=TIMEOUT) for _ in range(3 * count)]
+        for name in "ABC":
+            assert [n for who, n in arrived if who == name] == list(range(count))
+    finally:
+        _stop(*producers)
+        _close(q)
+
+
+# --- empty() and qsize() -------------------------------------------------------
+
+def test_empty_is_true_after_put_returned_while_qsize_is_already_1():
+    q = multiprocessing.Queue()
+    _feeder_may_go.clear()
+    try:
+        q.put(HeldByTheFeeder())  # returns; the feeder is stuck pickling it
+        assert q.qsize() == 1  # put() acquired the semaphore itself
+        assert q.empty() is True  # nothing is in the pipe yet
+        _feeder_may_go.set()
+        assert q.get(timeout=TIMEOUT) == 7
+        assert q.qsize() == 0 and q.empty() is True
+    finally:
+        _feeder_may_go.set()
+        _close(q)
+
+
+def test_empty_vs_qsize_snippet_counts_every_try(snippet_run):
+    result = snippet_run("queue_empty_vs_qsize", DEFAULT)
+    counts = re.findall(r"^  (qsize\(\) == 1|empty\(\) is True) in (\d+) of 1000$", result.output, re.M)
+    assert [what for what, _ in counts] == ["qsize() == 1", "empty() is True"] * 2
+    assert [int(n) for what, n in counts if what.startswith("qsize")] == [1000, 1000]
+    assert all(0 <= int(n) <= 1000 for _, n in counts)
+
+
+# --- a Queue inside a queue or a pipe ------------------------------------------
+
+def test_queue_put_of_a_queue_returns_and_the_feeder_thread_raises_the_runtime_error(capfd):
+    q, inner = multiprocessing.Queue(), multiprocessing.Queue()
+    try:
+        q.put(inner)  # returns normally
+        q.put("next")
+        assert q.get(timeout=TIMEOUT) == "next"
+        err = capfd.readouterr().err
+        # Raised while the feeder thread pickles the item: _feed -> Queue.__getstate__ -> assert_spawning.
+        assert re.search(r"in _feed\n(.*\n)*.*in __getstate__\n(.*\n)*.*in assert_spawning\n", err)
+        assert err.rstrip().endswith("RuntimeError: " + SHARING)
+    finally:
+        _close(q, inner)
+
+
+def test_simple_queue_put_and_send_of_a_queue_raise_in_the_caller_naming_the_class():
+    sq, other = multiprocessing.SimpleQueue(), multiprocessing.SimpleQueue()
+    jq = multiprocessing.JoinableQueue()
+    q = multiprocessing.Queue()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    try:
+        with pytest.raises(RuntimeError, match="^" + SHARING + "$"):
+            sq.put(q)
+        with pytest.raises(RuntimeError, match="^" + SHARING + "$"):
+            sender.send(q)
+        with pytest.raises(RuntimeError, match="^JoinableQueue objects should only be shared"):
+            sender.send(jq)
+        with pytest.raises(RuntimeError, match="^SimpleQueue objects should only be shared"):
+            sender.send(other)
+    finally:
+        for c in (sq, other, receiver, sender):
+            c.close()
+        _close(jq, q)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_queue_passed_as_a_process_argument_works(method):
+    in_queue = load("queue_in_queue")
+    ctx = multiprocessing.get_context(method)
+    replies = ctx.Queue()
+    p = ctx.Process(target=in_queue.worker, args=(replies,))
+    p.start()
+    try:
+        assert replies.get(timeout=TIMEOUT) == "hello through a Queue passed as a Process argument"
+    finally:
+        _stop(p)
+        _close(replies)
+    assert p.exitcode == 0
+
+
+def _put_type_name(q, thing):
+    q.put(type(thing).__name__)
+
+
+def test_process_arguments_are_inherited_under_fork_and_pickled_under_spawn():
+    if "fork" in METHODS:
+        ctx = multiprocessing.get_context("fork")
+        q = ctx.Queue()
+        p = ctx.Process(target=_put_type_name, args=(q, threading.Lock()))  # cannot be pickled
+        p.start()
+        try:
+            assert q.get(timeout=TIMEOUT) == "lock"  # the child got it anyway: nothing was pickled
+        finally:
+            _stop(p)
+            _close(q)
+    ctx = multiprocessing.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=_put_type_name, args=(q, threading.Lock()))
+    try:
+        with pytest.raises(TypeError, match="cannot pickle '_thread.lock' object"):
+            p.start()
+    finally:
+        _close(q)
+
+
+# --- close(), join_thread() and no shutdown() ------------------------------------
+
+def test_put_and_get_after_close_raise_value_error_naming_the_queue():
+    q = multiprocessing.Queue()
+    q.put(1)  # starts the feeder
+    q.close()
+    q.join_thread()
+    # The feeder, once done, closed both ends of the pipe in this process.
+    assert q._reader.closed and q._writer.closed
+    message = "^" + re.escape(f"Queue {q!r} is closed") + "$"
+    with pytest.raises(ValueError, match=message):
+        q.put(1)
+    with pytest.raises(ValueError, match=message):
+        q.get(timeout=TIMEOUT)
+    with pytest.raises(ValueError, match=message):
+        q.get_nowait()
+
+
+def test_join_thread_is_only_allowed_after_close():
+    q = multiprocessing.Queue()
+    try:
+        with pytest.raises(AssertionError, match="not closed"):
+            q.join_thread()
+    finally:
+        _close(q)
+
+
+def _report_one(q, report):
+    report.put(q.get(timeout=TIMEOUT))
+
+
+def test_join_thread_waits_until_the_feeder_has_written_every_item():
+    ctx = multiprocessing.get_context(DEFAULT)
+    q, report = ctx.Queue(), ctx.Queue()
+    consumer = ctx.Process(target=_report_one, args=(q, report))
+    consumer.start()
+    _feeder_may_go.clear()
+    joined = threading.Event()
+    joiner = threading.Thread(target=lambda: (q.join_thread(), joined.set()))
+    try:
+        q.put(HeldByTheFeeder())
+        q.close()  # returns at once
+        joiner.start()
+        assert not joined.wait(0.3)  # the feeder still holds the item
+        _feeder_may_go.set()
+        assert joined.wait(TIMEOUT)
+        assert feeder_threads() == 0
+        assert report.get(timeout=TIMEOUT) == 7  # it reached the other process
+    finally:
+        _feeder_may_go.set()
+        joiner.join(TIMEOUT)
+        _stop(consumer)
+        _close(report)
+
+
+def _pythons():
+    """The CPython 3.9+ interpreters installed under pyenv, one per minor version."""
+    found = {}
+    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3.*"))):
+        if re.search(r"python3\.\d+$", path) and os.access(path, os.X_OK):
+            version = python_version(path)
+            if version >= (3, 9):
+                found.setdefault(version, path)
+    found.setdefault(sys.version_info[:2], sys.executable)
+    return found
+
+
+def _needs_oldest_and_newest(pythons):
+    missing = [f"{major}.{minor}" for major, minor in ((3, 9), (3, 13)) if (major, minor) not in pythons]
+    if missing:
+        pytest.skip(f"Python {' and '.join(missing)} not installed under ~/.pyenv")
+
+
+PROBE = """
+import multiprocessing, queue, threading
+print(*(hasattr(q, "shutdown") for q in (multiprocessing.Queue(), multiprocessing.SimpleQueue(),
+                                         multiprocessing.JoinableQueue(), queue.Queue())))
+def local():
+    return lambda: 0
+for item in (threading.Lock(), local()):
+    try:
+        multiprocessing.SimpleQueue().put(item)
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+q = multiprocessing.Queue()
+q.close()
+for call in (lambda: q.put(1), lambda: q.get(timeout=1)):
+    try:
+        call()
+    except ValueError as exc:
+        print(str(exc) == "Queue %r is closed" % q)
+"""
+
+
+def test_version_facts_on_every_python_here():
+    """No multiprocessing queue has shutdown(); queue.Queue has from 3.13. The
+    exceptions of SimpleQueue.put() and of a closed Queue are the page's, on each."""
+    pythons = _pythons()
+    _needs_oldest_and_newest(pythons)
+    for version, path in sorted(pythons.items()):
+        done = subprocess.run([path, "-c", PROBE], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        shutdown, lock, lam, put_closed, get_closed = done.stdout.splitlines()
+        assert shutdown == f"False False False {version >= (3, 13)}", version
+        assert lock == "TypeError cannot pickle '_thread.lock' object", version
+        assert lam.startswith("AttributeError "), (version, lam)
+        assert (put_closed, get_closed) == ("True", "True"), version
+
+
+# --- the same programs on the oldest and newest Python here ----------------------
+
+def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13():
+    """tests/test_snippets.py covers this Python under every start method; the
+    oldest and newest supported versions run every snippet of the page too."""
+    pythons = _pythons()
+    _needs_oldest_and_newest(pythons)
+    jobs = [(name, method, pythons[v]) for v, method in (((3, 9), DEFAULT), ((3, 13), "spawn")) for name in NAMES]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda job: run(job[0], job[1], python=job[2]), jobs))
+    for (name, method, python), result in zip(jobs, results):
+        expect = catalog.get(name).expect_for(method, python_version(python))
+        assert result.problems(expect) == [], (name, method, python, result.output[-2000:])
