@@ -1,5 +1,5 @@
 """Snippets on the page about fixing the race (and the fix that is not one)."""
-from . import LOST_ITEMS, Snippet, completes, hangs
+from . import LOST_ITEMS, Snippet, completes, hangs, raises
 
 SNIPPETS = (
     Snippet(
@@ -18,5 +18,35 @@ SNIPPETS = (
         page="queues/fixes.md",
         expect={"*": completes(r"never consumed: 0$", r"every item exactly once: True")},
         timeout=10,
+    ),
+    Snippet(
+        name="get_timeout_fix",
+        title="Consumers stop after an idle timeout: get(timeout=...) and queue.Empty",
+        page="queues/fixes.md",
+        expect={"*": completes(
+            r"never consumed: 0$",
+            r"every item exactly once: True",
+            r"every consumer stopped by itself: True",
+        )},
+        timeout=10,
+    ),
+    Snippet(
+        name="joinable_queue",
+        title="JoinableQueue: join() waits until every item is processed",
+        page="queues/fixes.md",
+        expect={"*": completes(
+            r"tasks\.join\(\) returned",
+            r"never consumed: 0$",
+            r"every item exactly once: True",
+            r"every worker stopped at its sentinel: True",
+        )},
+        timeout=10,
+    ),
+    Snippet(
+        name="task_done_too_many",
+        title="One task_done() too many raises ValueError",
+        page="queues/fixes.md",
+        expect={"*": raises("ValueError", r"^ValueError: task_done\(\) called too many times$")},
+        timeout=5,
     ),
 )

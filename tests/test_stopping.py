@@ -1,0 +1,251 @@
+"""Stopping consumers: an idle timeout with get(timeout=...), and JoinableQueue.
+
+Proves the claims of the sections "get(timeout=...) and queue.Empty" and
+"JoinableQueue: task_done() and join()" of docs/queues/fixes.md.
+"""
+import inspect
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ipcsnippets import load, run
+
+METHODS = multiprocessing.get_all_start_methods()
+
+
+def _close(*queues):
+    for q in queues:
+        q.close()
+        q.join_thread()
+
+
+def _stop(*processes):
+    for p in processes:
+        p.join(5)
+        if p.is_alive():
+            p.kill()
+            p.join(5)
+
+
+def _runs(name, method, count):
+    # Each run is a subprocess that mostly waits (for the idle timeout, for
+    # its children to start): several at once keep two cores busy.
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda _: run(name, method), range(count)))
+
+
+# --- get(timeout=...) and queue.Empty ----------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_get_timeout_fix_consumes_every_item_exactly_once_in_5_runs(method):
+    """Every item is put before any consumer starts, so no run depends on
+    timing; five runs per method check that it stays so."""
+    for r in _runs("get_timeout_fix", method, 5):
+        assert r.outcome == "completes", r.output
+        assert "consumed 200 of 200 items; never consumed: 0" in r.output
+        assert "every item exactly once: True" in r.output
+        assert "every consumer stopped by itself: True" in r.output
+        assert r.leftovers == []
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_get_timeout_consumers_quit_while_a_slow_producer_still_has_an_item(method):
+    """The limit, made certain: the producer pauses (here: until the consumers
+    are gone, so longer than the idle timeout), and its next item is never consumed."""
+    fix = load("get_timeout_fix")
+    ctx = multiprocessing.get_context(method)
+    tasks, results = ctx.Queue(), ctx.Queue()
+    consumers = [ctx.Process(target=fix.consumer, args=(tasks, results)) for _ in range(2)]
+    try:
+        for p in consumers:
+            p.start()
+        tasks.put(3)
+        assert results.get(timeout=10) == 9
+        # The producer is "thinking" about its next item; the consumers time out.
+        for p in consumers:
+            p.join(10)
+            assert p.exitcode == 0, "a consumer did not stop by itself"
+        tasks.put(4)  # the producer's next item: nobody is left to take it
+        assert tasks.get(timeout=10) == 4
+        with pytest.raises(queue.Empty):
+            results.get(timeout=0.2)
+    finally:
+        _stop(*consumers)
+        _close(tasks, results)
+
+
+def test_get_timeout_consumer_waits_about_the_idle_timeout_before_it_stops():
+    fix = load("get_timeout_fix")
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    try:
+        started = time.monotonic()
+        fix.consumer(tasks, results)  # nothing ever arrives
+        waited = time.monotonic() - started
+        assert fix.IDLE_TIMEOUT <= waited < fix.IDLE_TIMEOUT + 1.0
+    finally:
+        _close(tasks, results)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_get_timeout_consumer_catches_only_empty_so_a_real_error_still_kills_it(method):
+    fix = load("get_timeout_fix")
+    ctx = multiprocessing.get_context(method)
+    tasks, results = ctx.Queue(), ctx.Queue()
+    p = ctx.Process(target=fix.consumer, args=(tasks, results))
+    try:
+        tasks.put("not a number")  # item * item raises TypeError in the consumer
+        p.start()
+        p.join(10)
+        assert p.exitcode == 1  # the error ended the process; it was not swallowed
+    finally:
+        _stop(p)
+        _close(tasks, results)
+
+
+# --- JoinableQueue ------------------------------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_joinable_queue_consumes_every_item_exactly_once_in_5_runs(method):
+    # Sentinels stop these workers, so nothing races at the end; a few runs
+    # on top of the catalog's own run check the counts.
+    for r in _runs("joinable_queue", method, 5):
+        assert r.outcome == "completes", r.output
+        lines = r.output.splitlines()
+        assert lines == [
+            "tasks.join() returned: every item has been processed",
+            "consumed 200 of 200 items; never consumed: 0",
+            "every item exactly once: True",
+            "every worker stopped at its sentinel: True",
+        ], r.output
+        assert r.leftovers == []
+
+
+def test_joinable_queue_join_waits_for_task_done_not_for_get():
+    tasks = multiprocessing.JoinableQueue()
+    waiter = threading.Thread(target=tasks.join, daemon=True)
+    try:
+        tasks.put("item")
+        waiter.start()
+        assert tasks.get(timeout=5) == "item"
+        waiter.join(0.3)
+        assert waiter.is_alive(), "join() returned after get(), before task_done()"
+        tasks.task_done()
+        waiter.join(5)
+        assert not waiter.is_alive()
+    finally:
+        _close(tasks)
+
+
+def test_joinable_queue_join_takes_no_timeout():
+    tasks = multiprocessing.JoinableQueue()
+    try:
+        assert list(inspect.signature(tasks.join).parameters) == []
+    finally:
+        _close(tasks)
+
+
+def test_join_with_timeout_gives_up_on_an_item_never_marked_done_then_succeeds():
+    jq = load("joinable_queue")
+    tasks = multiprocessing.JoinableQueue()
+    try:
+        tasks.put(1)
+        started = time.monotonic()
+        assert jq.join_with_timeout(tasks, 0.3) is False
+        assert 0.3 <= time.monotonic() - started < 2
+        tasks.get(timeout=5)
+        tasks.task_done()  # also releases the helper thread still in join()
+        assert jq.join_with_timeout(tasks, 5) is True
+    finally:
+        _close(tasks)
+
+
+def take_one_and_die(tasks):
+    tasks.get(timeout=10)
+    os._exit(1)  # a crash before task_done()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_worker_that_dies_before_task_done_leaves_join_waiting(method):
+    jq = load("joinable_queue")
+    ctx = multiprocessing.get_context(method)
+    tasks = ctx.JoinableQueue()
+    p = ctx.Process(target=take_one_and_die, args=(tasks,))
+    try:
+        tasks.put(1)
+        p.start()
+        p.join(10)
+        assert p.exitcode == 1
+        # Nobody will ever call task_done() for that item: join() would wait for ever.
+        assert jq.join_with_timeout(tasks, 0.5) is False
+    finally:
+        _stop(p)
+        tasks.task_done()  # balance the count so the helper thread ends
+        _close(tasks)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_joinable_worker_calls_task_done_once_per_item_including_its_sentinel(method):
+    jq = load("joinable_queue")
+    ctx = multiprocessing.get_context(method)
+    tasks, results = ctx.JoinableQueue(), ctx.Queue()
+    p = ctx.Process(target=jq.worker, args=(tasks, results))
+    try:
+        for item in (2, 3, jq.SENTINEL):
+            tasks.put(item)
+        p.start()
+        assert [results.get(timeout=10), results.get(timeout=10)] == [4, 9]
+        p.join(10)
+        assert p.exitcode == 0
+        # Three put(), three task_done(): the count is back to zero...
+        assert jq.join_with_timeout(tasks, 5) is True
+        # ...so one more is one too many.
+        with pytest.raises(ValueError):
+            tasks.task_done()
+    finally:
+        _stop(p)
+        _close(tasks, results)
+
+
+# --- one task_done() too many -------------------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_one_task_done_too_many_raises_value_error_with_this_message(method, snippet_run):
+    result = snippet_run("task_done_too_many", method)
+    assert result.outcome == "raises" and result.exception == "ValueError"
+    assert result.output.rstrip().splitlines()[-1] == "ValueError: task_done() called too many times"
+    assert "first task_done(): fine" in result.output
+    assert "not reached" not in result.output
+
+
+def test_task_done_without_any_put_raises_the_same_value_error():
+    tasks = multiprocessing.JoinableQueue()
+    try:
+        with pytest.raises(ValueError, match=r"^task_done\(\) called too many times$"):
+            tasks.task_done()
+    finally:
+        _close(tasks)
+
+
+# --- the comparison table: a sentinel too few --------------------------------
+
+def test_a_sentinel_consumer_without_its_sentinel_keeps_waiting_until_it_comes():
+    fix = load("sentinel_fix")
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    p = multiprocessing.Process(target=fix.consumer, args=(tasks, results))
+    try:
+        tasks.put(3)
+        p.start()
+        assert results.get(timeout=10) == 9
+        p.join(0.5)
+        assert p.is_alive()  # no sentinel: it waits in get(), with no end in sight
+        tasks.put(fix.SENTINEL)
+        p.join(10)
+        assert p.exitcode == 0
+    finally:
+        _stop(p)
+        _close(tasks, results)
