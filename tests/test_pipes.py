@@ -1,21 +1,31 @@
-"""Pipes: reading until EOF works because the parent closed its copy of the child's end."""
+"""Pipes, the basics: EOF, duplex and one-way ends, poll(), connection.wait()."""
+import glob
 import multiprocessing
+import os
+import re
+import stat
+import subprocess
+import sys
 import time
+from multiprocessing.connection import wait
 
 import pytest
 
 from ipcsnippets import load, run
+from ipcsnippets.runner import python_version
+
+METHODS = multiprocessing.get_all_start_methods()
 
 
-@pytest.mark.parametrize("method", multiprocessing.get_all_start_methods())
-def test_greetings_arrive_in_order_then_eof(method):
-    result = run("pipe_greetings", method)
+@pytest.mark.parametrize("method", METHODS)
+def test_greetings_arrive_in_order_then_eof(method, snippet_run):
+    result = snippet_run("pipe_greetings", method)
     lines = result.output.splitlines()
     assert lines[:10] == [f"hello #{i} from sender" for i in range(1, 11)]
     assert lines[10:] == ["the sender is done"]
 
 
-@pytest.mark.parametrize("method", multiprocessing.get_all_start_methods())
+@pytest.mark.parametrize("method", METHODS)
 def test_parent_that_keeps_its_copy_of_the_child_end_sees_no_eof(method):
     greetings = load("pipe_greetings")
     ctx = multiprocessing.get_context(method)
@@ -41,3 +51,196 @@ def test_parent_that_keeps_its_copy_of_the_child_end_sees_no_eof(method):
         if p.is_alive():
             p.kill()
             p.join()
+
+
+# --- duplex and one-way (pipe_duplex) -----------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_duplex_ping_pong_and_one_way_ends_print_what_the_page_says(method, snippet_run):
+    result = snippet_run("pipe_duplex", method)
+    assert result.outcome == "completes" and result.leftovers == []
+    assert result.output.splitlines() == [
+        "sent 'ping 1', received 'pong 1'",
+        "sent 'ping 2', received 'pong 2'",
+        "sent 'ping 3', received 'pong 3'",
+        "ponger exit code: 0",
+        "receive_end: readable=True, writable=False",
+        "send_end: readable=False, writable=True",
+        "receive_end.recv(): 'through the one-way pipe'",
+        "receive_end.send(...): OSError: connection is read-only",
+        "send_end.recv(): OSError: connection is write-only",
+    ]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX: a socket pair and an os.pipe")
+def test_duplex_pipe_is_a_socket_pair_and_a_one_way_pipe_is_an_os_pipe():
+    a, b = multiprocessing.Pipe()
+    r, w = multiprocessing.Pipe(duplex=False)
+    try:
+        assert all(stat.S_ISSOCK(os.fstat(c.fileno()).st_mode) for c in (a, b))
+        assert all(stat.S_ISFIFO(os.fstat(c.fileno()).st_mode) for c in (r, w))
+        # Both ends of the duplex pipe send and receive.
+        a.send("to b")
+        b.send("to a")
+        assert (b.recv(), a.recv()) == ("to b", "to a")
+    finally:
+        for c in (a, b, r, w):
+            c.close()
+
+
+def test_one_way_pipe_returns_the_receive_end_first_and_each_end_refuses_the_other_direction():
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
+    try:
+        assert (receive_end.readable, receive_end.writable) == (True, False)
+        assert (send_end.readable, send_end.writable) == (False, True)
+        with pytest.raises(OSError) as sending:
+            receive_end.send("x")
+        assert type(sending.value) is OSError and str(sending.value) == "connection is read-only"
+        with pytest.raises(OSError) as receiving:
+            send_end.recv()
+        assert type(receiving.value) is OSError and str(receiving.value) == "connection is write-only"
+    finally:
+        receive_end.close()
+        send_end.close()
+
+
+def _pythons():
+    """CPython 3.9+ under ~/.pyenv (one per minor version), and this one."""
+    found = {}
+    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3.*"))):
+        if re.search(r"python3\.\d+$", path) and os.access(path, os.X_OK):
+            version = python_version(path)
+            if version >= (3, 9):
+                found.setdefault(version, path)
+    found.setdefault(sys.version_info[:2], sys.executable)
+    return found
+
+
+WRONG_WAY_PROBE = """
+import multiprocessing
+r, w = multiprocessing.Pipe(duplex=False)
+for call in (lambda: r.send(1), w.recv):
+    try:
+        call()
+    except OSError as exc:
+        print(type(exc).__name__, exc)
+"""
+
+
+def test_the_wrong_way_messages_are_the_same_on_every_python_from_3_9():
+    pythons = _pythons()
+    if (3, 9) not in pythons or (3, 13) not in pythons:
+        pytest.skip("CPython 3.9 and 3.13 are not both installed under ~/.pyenv")
+    for version, path in sorted(pythons.items()):
+        done = subprocess.run([path, "-c", WRONG_WAY_PROBE], capture_output=True, text=True, timeout=30)
+        assert done.stdout.splitlines() == [
+            "OSError connection is read-only",
+            "OSError connection is write-only",
+        ], (version, done.stderr)
+
+
+@pytest.mark.skipif("fork" not in METHODS, reason="fork children inherit every descriptor")
+def test_under_fork_a_child_reading_until_eof_keeps_the_parents_end_open_itself():
+    """Why pipe_duplex stops its child with STOP and not with EOF."""
+    duplex = load("pipe_duplex")
+    results = {}
+    for method in METHODS:
+        ctx = multiprocessing.get_context(method)
+        parent_end, child_end = ctx.Pipe()
+        p = ctx.Process(target=duplex.ponger, args=(child_end,))
+        p.start()
+        child_end.close()
+        parent_end.send("ping")
+        assert parent_end.poll(10) and parent_end.recv() == "pong"
+        parent_end.close()  # no STOP: the child can only end on EOFError
+        p.join(1.0)
+        results[method] = p.exitcode
+        if p.is_alive():
+            p.kill()
+        p.join(5)
+    # fork: the child holds an inherited copy of parent_end: no EOF, it waits on.
+    # spawn, forkserver: its recv() raises EOFError (exit code 1, a traceback).
+    assert results == {m: None if m == "fork" else 1 for m in METHODS}
+
+
+# --- poll (pipe_poll) ----------------------------------------------------------
+
+def test_poll_without_timeout_returns_at_once_and_with_a_timeout_waits_that_long():
+    receive_end, send_end = multiprocessing.Pipe()
+    try:
+        started = time.monotonic()
+        assert receive_end.poll() is False
+        assert time.monotonic() - started < 0.05
+        started = time.monotonic()
+        assert receive_end.poll(0.3) is False
+        waited = time.monotonic() - started
+        assert 0.3 <= waited < 1.0
+    finally:
+        receive_end.close()
+        send_end.close()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_poll_none_waits_until_the_child_sends(method):
+    polling = load("pipe_poll")
+    ctx = multiprocessing.get_context(method)
+    parent_end, child_end = ctx.Pipe()
+    go = ctx.Event()
+    p = ctx.Process(target=polling.late_sender, args=(child_end, go))
+    p.start()
+    try:
+        child_end.close()
+        assert parent_end.poll(0.3) is False  # the child waits for go
+        go.set()
+        started = time.monotonic()
+        assert parent_end.poll(None) is True
+        assert time.monotonic() - started >= polling.DELAY - 0.01
+        assert parent_end.recv() == "finally some data"
+        # At EOF poll() is True too: the next recv() raises EOFError.
+        assert parent_end.poll(10) is True
+        with pytest.raises(EOFError):
+            parent_end.recv()
+    finally:
+        p.join(10)
+        if p.is_alive():
+            p.kill()
+            p.join()
+        parent_end.close()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_pipe_poll_prints_the_measured_waits(method, snippet_run):
+    result = snippet_run("pipe_poll", method)
+    assert result.outcome == "completes"
+    waits = dict(re.findall(r"^(\S+) +-> .* after (\d+\.\d) s$", result.output, re.M))
+    assert waits["poll()"] == "0.0" and waits["recv()"] == "0.0"
+    assert 0.3 <= float(waits["poll(0.3)"]) < 1.0
+    assert float(waits["poll(None)"]) >= 0.5
+
+
+# --- connection.wait() (connection_wait) ----------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_wait_hands_over_every_result_once_and_each_eof_once(method, snippet_run):
+    result = snippet_run("connection_wait", method)
+    assert result.outcome == "completes" and result.leftovers == []
+    lines = result.output.splitlines()
+    assert len(lines) == 12
+    for name in ("worker-1", "worker-2", "worker-3"):
+        own = [line for line in lines if line.startswith(name)]
+        # Each worker's results in its own order, then its EOF, exactly once.
+        assert own == [f"{name}: result {n}" for n in (1, 2, 3)] + [f"{name} is done"]
+
+
+def test_wait_reports_an_end_at_eof_as_ready():
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
+    other_receive, other_send = multiprocessing.Pipe(duplex=False)
+    try:
+        assert wait([receive_end, other_receive], timeout=0.1) == []
+        send_end.close()
+        assert wait([receive_end, other_receive], timeout=10) == [receive_end]
+        with pytest.raises(EOFError):
+            receive_end.recv()
+    finally:
+        for c in (receive_end, other_receive, other_send):
+            c.close()

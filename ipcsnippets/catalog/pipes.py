@@ -1,12 +1,105 @@
-"""Snippets on the page about pipes."""
-from . import Snippet, completes
+"""Snippets on the pages about pipes (basics and pitfalls)."""
+from . import Snippet, completes, hangs
+
+_INTACT = r"^writer-{}: 5 of 5 messages intact, in order: \[1, 2, 3, 4, 5\]$"
 
 SNIPPETS = (
     Snippet(
         name="pipe_greetings",
         title="A child sends ten greetings; the parent reads until EOFError",
-        page="pipes.md",
+        page="pipes/basics.md",
         expect={"*": completes(r"hello #10 from sender", r"the sender is done")},
         timeout=5,
+    ),
+    Snippet(
+        name="pipe_duplex",
+        title="Pipe() is duplex (a ping-pong); Pipe(duplex=False) is one-way",
+        page="pipes/basics.md",
+        expect={"*": completes(
+            r"^sent 'ping 3', received 'pong 3'$",
+            r"^ponger exit code: 0$",
+            r"^receive_end\.send\(\.\.\.\): OSError: connection is read-only$",
+            r"^send_end\.recv\(\): OSError: connection is write-only$",
+        )},
+        timeout=5,
+    ),
+    Snippet(
+        name="pipe_poll",
+        title="poll() answers at once, poll(t) waits up to t seconds, poll(None) waits for data",
+        page="pipes/basics.md",
+        # The durations are measured, so the last digit may differ between runs.
+        expect={"*": completes(
+            r"^poll\(\) +-> False after 0\.0 s$",
+            r"^poll\(0\.3\) +-> False after 0\.[34] s$",
+            r"^poll\(None\) +-> True after \d\.\d s$",
+            r"^recv\(\) +-> 'finally some data' after 0\.0 s$",
+        )},
+        timeout=5,
+        deterministic=False,
+    ),
+    Snippet(
+        name="connection_wait",
+        title="connection.wait() serves three workers' pipes from one loop",
+        page="pipes/basics.md",
+        # Which worker is ready first depends on timing; each one's results
+        # arrive in its own order and each end reaches EOF once.
+        expect={"*": completes(*(rf"^worker-{i}: result 3$" for i in (1, 2, 3)),
+                               *(rf"^worker-{i} is done$" for i in (1, 2, 3)))},
+        timeout=10,
+        deterministic=False,
+    ),
+    Snippet(
+        name="pipe_eof_hang",
+        title="The parent keeps its copy of the child's end: recv() never sees EOF",
+        page="pipes/pitfalls.md",
+        expect={"*": hangs(r"^hello #10 from sender$")},
+        timeout=2,
+    ),
+    Snippet(
+        name="pipe_two_writers",
+        title="Two writers on one end of a Pipe: the reader gets a corrupt stream",
+        page="pipes/pitfalls.md",
+        # Certain: the stream breaks in every run, with this error. How many
+        # messages arrive intact before it varies (0 in most runs).
+        expect={"*": completes(
+            r"^after \d+ intact message\(s\): UnpicklingError: invalid load key, '\\x00'\.$",
+            r"^writers stopped$",
+        )},
+        timeout=10,
+        deterministic=False,
+    ),
+    Snippet(
+        name="pipe_writer_per_process",
+        title="Fix: one pipe per writer and connection.wait(): every message intact",
+        page="pipes/pitfalls.md",
+        expect={"*": completes(_INTACT.format(1), _INTACT.format(2))},
+        timeout=10,
+    ),
+    Snippet(
+        name="pipe_lock_around_send",
+        title="Fix: a Lock around send() on the shared end: every message intact",
+        page="pipes/pitfalls.md",
+        expect={"*": completes(_INTACT.format(1), _INTACT.format(2))},
+        timeout=10,
+    ),
+    Snippet(
+        name="pipe_send_blocks",
+        title="send() blocks once the pipe is full; read first, then join",
+        page="pipes/pitfalls.md",
+        expect={"*": completes(
+            r"^65,000 bytes: send\(\) returned, nobody has read yet$",
+            r"^66,000 bytes: send\(\) still blocked after 0\.5 s, nobody has read$",
+            r"^66,000 bytes: recv\(\) got 66,000 bytes, send\(\) is done: True$",
+            r"^child: recv\(\) got 1,000,000 bytes, then join\(\): exit code 0$",
+        )},
+        timeout=10,
+    ),
+    Snippet(
+        name="pipe_join_before_recv",
+        title="join() before recv() on a child that sends 1 MB: deadlock",
+        page="pipes/pitfalls.md",
+        # The parent waits in join(); the child waits in send() for a reader.
+        expect={"*": hangs(r"^sender: sending 1,000,000 bytes$")},
+        timeout=2,
     ),
 )
