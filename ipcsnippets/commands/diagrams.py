@@ -1,0 +1,36 @@
+"""``python -m ipcsnippets diagrams``: draw every diagram into ``docs/diagrams/``.
+
+Each diagram is described in ``ipcsnippets/diagrams.py``. Without options
+the command writes every SVG whose file differs from what its source draws;
+``--check`` writes nothing and fails (exit status 1), naming each SVG that
+is missing, stale, or drawn by no source.
+"""
+from __future__ import annotations
+
+import sys
+
+from .. import diagrams
+
+
+def _diagrams(args) -> int:
+    if args.check:
+        problems = diagrams.stale()
+        for line in problems:
+            print(f"ipcsnippets: {line}", file=sys.stderr)
+        if problems:
+            print("run `python -m ipcsnippets diagrams` to redraw them", file=sys.stderr)
+            return 1
+        print(f"diagrams current: {len(diagrams.DIAGRAMS)}")
+        return 0
+    written = diagrams.write_all()
+    for path in written:
+        print(f"wrote {diagrams._shown(path)}")
+    print(f"diagrams current: {len(diagrams.DIAGRAMS)} ({len(written)} redrawn)")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("diagrams", help="draw every diagram into docs/diagrams/ (--check: only compare)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; fail naming each SVG that differs from what its source draws")
+    p.set_defaults(handler=_diagrams)
