@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test outputs check clean
+.PHONY: serve build build-zensical test outputs check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -21,8 +21,14 @@ serve: $(STAMP) ## build the site and serve it at http://127.0.0.1:8000
 build: $(STAMP) ## write the static site to site/
 	$(BIN)/mkdocs build --strict --site-dir site
 
+build-zensical: $(STAMP) ## the same site built by Zensical, Material's successor, into site-zensical/
+	SITE_DIR=site-zensical $(BIN)/zensical build --clean
+
+# Most tests wait on child processes or timeouts: more workers than cores pays.
+JOBS ?= 4
+
 test: $(STAMP) ## the whole suite: every snippet under every start method, outputs, site build
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 	$(BIN)/python -m ipcsnippets outputs --update
@@ -31,4 +37,4 @@ check: $(STAMP) ## every snippet under every start method against the catalog
 	$(BIN)/python -m ipcsnippets check
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache

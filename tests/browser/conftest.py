@@ -1,0 +1,401 @@
+"""A real browser on the built site: Debian's Chromium, driven by Playwright.
+
+Each test process (each pytest-xdist worker) builds the site once, into its own
+temporary folder (a build takes a second or two), and serves it with
+http.server on 127.0.0.1 from a thread. One Chromium serves the browser tests
+that run one after another; every test gets a fresh browser context, which
+records what a reader's browser would do and blocks (and records) any request
+to another host, so no test ever reaches the Internet.
+
+Without /usr/bin/chromium or the playwright package, the tests skip with a
+one-line reason; with CI=true they fail instead, so CI cannot pass them by
+accident. Playwright's own browser download (`playwright install`) is never used.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Set
+from urllib.parse import urlsplit
+
+import pytest
+
+from ipcsnippets import catalog
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+LOCAL_HOST = "127.0.0.1"
+ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step says which
+HERE = Path(__file__).resolve().parent
+
+
+# --- is there a browser? ------------------------------------------------------
+
+def _why_no_browser() -> Optional[str]:
+    if not CHROMIUM.is_file():
+        return f"no browser: {CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "no browser: the playwright package is missing (pip install -e '.[test]')"
+    return None
+
+
+def require_browser():
+    reason = _why_no_browser()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " -- CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- the site -----------------------------------------------------------------
+
+def build_site(root: Path, site: Path) -> Path:
+    """``mkdocs build --strict`` of the project at ``root`` into ``site``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return site
+
+
+def copy_project(destination: Path) -> Path:
+    """A throw-away copy of what the site is built from."""
+    destination.mkdir(parents=True)
+    for name in ("mkdocs.yml", "docs", "snippets", "ipcsnippets"):
+        source = catalog.ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, destination / name)
+    return destination
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    timeout = 5  # a connection the browser opened but never used ends in time
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+_SERVER_SOCKETS: Set[str] = set()  # "socket:[inode]" of the servers' connections
+
+
+class _SiteServer(http.server.ThreadingHTTPServer):
+    """Records its sockets: they belong to the site, not to the test that
+    happened to make the browser open them (see no_pipe_outlives_the_test)."""
+
+    def server_activate(self):
+        super().server_activate()
+        _SERVER_SOCKETS.add(_fd_target(self.socket.fileno()))
+
+    def get_request(self):
+        connection, address = super().get_request()
+        _SERVER_SOCKETS.add(_fd_target(connection.fileno()))
+        return connection, address
+
+
+def _fd_target(fd: int) -> str:
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) from a thread; yield its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _SiteServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site(built_site) -> Path:
+    """The site, built once per test run (conftest.py's shared strict build)."""
+    require_browser()
+    return built_site
+
+
+@pytest.fixture(scope="session")
+def site_url(site) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+def url_of(doc: str) -> str:
+    """The URL path of a page given relative to docs/: ``queues/race.md`` -> ``queues/race/``."""
+    stem = doc[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+# --- one browser while browser tests run back to back -------------------------
+
+def _children() -> Set[int]:
+    """Live child processes of this process."""
+    me, found = os.getpid(), set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+        if int(ppid) == me and state not in ("Z", "X"):
+            found.add(int(entry))
+    return found
+
+
+def _channels() -> Dict[int, str]:
+    """This process's open pipes and sockets: fd -> what it points to."""
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(("pipe:", "socket:")):
+            found[int(fd)] = target
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return "(gone)"
+
+
+class BrowserSession:
+    """Playwright's driver (a node process, the parent of Chromium) and the browser.
+
+    tests/conftest.py fails a test that leaves a child process or a pipe
+    behind, and under pytest-xdist a browser test may be followed by any other
+    test on the same worker. So the browser lives only while browser tests
+    follow one another: it is closed after the last of a run (see
+    pytest_runtest_teardown below) and started again if another one comes.
+    ``pids`` and ``channels`` are what it holds open meanwhile.
+    """
+
+    def __init__(self):
+        self._playwright = None
+        self._browser = None
+        self.pids: Set[int] = set()
+        self.channels: Dict[int, str] = {}
+
+    def browser(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            pids, channels = _children(), _channels()
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            self.pids = _children() - pids
+            self.channels = {fd: t for fd, t in _channels().items() if channels.get(fd) != t}
+        return self._browser
+
+    def close(self):
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._browser = None
+            if self._playwright is not None:
+                self._playwright.stop()  # ends the driver, and with it the browser
+            self._playwright = None
+            self.pids, self.channels = set(), {}
+
+
+_SESSION = BrowserSession()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's fixtures are torn down (and its guards have checked)
+    if nextitem is None or HERE not in nextitem.path.parents:
+        _SESSION.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _SESSION.close()
+
+
+# tests/conftest.py's two guards, replaced for the browser tests (same names):
+# the browser session's driver and its pipes may stay from one browser test to
+# the next, and the site server's connections are the server's; nothing else
+# may stay.
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_the_test():
+    before = _children()
+    yield
+    deadline = time.monotonic() + 2
+    while (stray := _children() - before - _SESSION.pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if stray:
+        pytest.fail("the test left processes behind: " + "; ".join(
+            f"pid {pid}: {_cmdline(pid)}" for pid in sorted(stray)), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_pipe_outlives_the_test():
+    before = _channels()
+    yield
+    deadline = time.monotonic() + 2
+    while True:
+        gc.collect()
+        leaked = {fd: t for fd, t in _channels().items()
+                  if before.get(fd) != t and _SESSION.channels.get(fd) != t
+                  and t not in _SERVER_SOCKETS}
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    if leaked:
+        pytest.fail(f"the test left {len(leaked)} pipe(s) or socket(s) open: "
+                    + ", ".join(f"fd {fd} -> {t}" for fd, t in sorted(leaked.items())), pytrace=False)
+
+
+# --- a browser tab that records what a reader's browser does ------------------
+
+class Tab:
+    """A page in a fresh browser context, with everything it did recorded.
+
+    Requests to any host but 127.0.0.1 are blocked and recorded in
+    ``foreign``; ``errors`` holds console errors, uncaught exceptions, failed
+    requests and HTTP errors.
+    """
+
+    def __init__(self, browser, base_url: str):
+        self.base_url = base_url
+        self.context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+        self.foreign: List[str] = []
+        self.errors: List[str] = []
+        self.finished = []
+        self.context.route(self._is_foreign, self._block)
+        self.page = self.context.new_page()
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught exception: {error}"))
+        self.page.on("requestfailed", self._on_failed)
+        self.page.on("response", self._on_response)
+        self.page.on("requestfinished", lambda request: self.finished.append(request))
+
+    @staticmethod
+    def _is_foreign(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST
+
+    def _block(self, route):
+        self.foreign.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console error: {message.text}")
+
+    def _on_failed(self, request):
+        if not self._is_foreign(request.url):  # blocked ones are in self.foreign
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def open(self, path: str, wait_until: str = "load"):
+        """Load ``path`` (relative to the site's root) and wait as told."""
+        response = self.page.goto(self.base_url + path, wait_until=wait_until)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return self.page
+
+    def forget(self):
+        """Start recording afresh (to tell one page's doings from the next's)."""
+        self.foreign.clear()
+        self.errors.clear()
+        self.finished.clear()
+
+    def bytes_received(self) -> int:
+        """Bytes over the wire for what this tab loaded: headers and bodies."""
+        total = 0
+        for request in self.finished:
+            sizes = request.sizes()
+            total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        return total
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def throwaway_site(tmp_path):
+    """``throwaway_site({"extra.md": text})``: build a copy of the project with
+    these pages added, serve it, and return its URL."""
+    servers = []
+
+    def make(pages: Dict[str, str]) -> str:
+        root = copy_project(tmp_path / f"project-{len(servers)}")
+        for name, text in pages.items():
+            (root / "docs" / name).write_text(text)
+        with open(root / "mkdocs.yml", "a") as config:  # no nav entry, on purpose
+            config.write("not_in_nav: |\n" + "".join(f"  /{name}\n" for name in pages))
+        site = build_site(root, tmp_path / f"site-{len(servers)}")
+        servers.append(serve(site))
+        return servers[-1].__enter__()
+
+    yield make
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def page_url():
+    """``page_url("queues/race.md")`` -> ``"queues/race/"``: where a page of docs/ is served."""
+    return url_of
+
+
+@pytest.fixture
+def browser():
+    """The session's Chromium (started on first use)."""
+    require_browser()
+    return _SESSION.browser()
+
+
+@pytest.fixture
+def new_tab(browser, request):
+    """Open fresh tabs: ``new_tab()`` on the built site, ``new_tab(url)`` elsewhere."""
+    tabs = []
+
+    def new(base_url: Optional[str] = None) -> Tab:
+        tabs.append(Tab(browser, base_url or request.getfixturevalue("site_url")))
+        return tabs[-1]
+
+    yield new
+    for tab in tabs:
+        tab.close()

@@ -1,0 +1,72 @@
+"""The search box finds a name and leads to the pages whose programs use it.
+
+Which pages are right comes from the catalog (every program that uses the
+name, and the page that shows it), not from page text that may change.
+"""
+from urllib.parse import urlsplit
+
+import pytest
+
+from ipcsnippets import catalog
+
+TERMS = ("JoinableQueue", "forkserver")
+RESULT_LINKS = "li.md-search-result__item a.md-search-result__link"
+# The search worker downloads the index and builds it before the first answer:
+# a few seconds on a busy machine.
+INDEX_READY_MS = 30_000
+
+
+def pages_whose_programs_use(term: str):
+    return sorted({s.page for s in catalog.CATALOG.values() if term in s.path.read_text()})
+
+
+def search(page, term: str) -> list:
+    """Type ``term`` into the search box; return every result link (pages and
+    their sections), once Material has rendered them all (ten at first, more
+    as the reader scrolls)."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(term[:-1])  # Material searches on each key released: one search only,
+    box.press(term[-1])  # for the whole word, not one for each prefix
+    page.wait_for_function(  # the results are those of the whole word (?h=word)
+        """word => [...document.querySelectorAll('a.md-search-result__link')]
+            .some(a => new URL(a.href).searchParams.get('h') === word)""", arg=term.lower(),
+        timeout=INDEX_READY_MS)
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("() => /^\\d+ /.test(document.querySelector('.md-search-result__meta').innerText)")
+    wanted = int(meta.inner_text().split()[0])
+    items = page.locator("li.md-search-result__item")
+    while (shown := items.count()) < wanted:  # scroll the results to their end: four more come
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap');"
+                      " w.scrollTop = w.scrollHeight; }")
+        page.wait_for_function("n => document.querySelectorAll('li.md-search-result__item').length > n",
+                               arg=shown)
+    return page.eval_on_selector_all(RESULT_LINKS, "links => links.map(a => a.href)")
+
+
+def path_of(href: str) -> str:
+    return urlsplit(href).path.lstrip("/")
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_search_finds_the_pages_whose_programs_use_it(new_tab, page_url, term):
+    expected = [page_url(doc) for doc in pages_whose_programs_use(term)]
+    assert expected, f"no program in the catalog uses {term}"
+    tab = new_tab()
+    page = tab.open("")
+    hrefs = search(page, term)
+    found = [path_of(href) for href in hrefs]
+    assert set(expected) <= set(found), found
+
+    # The reader clicks the best-ranked result on one of the right pages that
+    # shows the word (a section that contains it): the page opens there, with
+    # the word highlighted (search.highlight).
+    links = page.locator(RESULT_LINKS)
+    best = next(i for i, href in enumerate(hrefs)
+                if found[i] in expected and f"h={term.lower()}" in href.lower() and links.nth(i).is_visible())
+    links.nth(best).click()
+    page.wait_for_url(lambda url: path_of(url) == found[best])
+    marks = page.locator("mark[data-md-highlight]")
+    marks.first.wait_for(state="attached")
+    assert term.lower() in marks.first.inner_text().lower()
+    assert not tab.errors and not tab.foreign
