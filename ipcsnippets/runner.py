@@ -206,19 +206,20 @@ def run_path(
         env.pop("IPCSNIPPETS_START_METHOD", None)
         if start_method:
             env["IPCSNIPPETS_START_METHOD"] = start_method
-        with open(out_path, "wb") as out, _RUNNING.starting() as register:
-            started = time.monotonic()
-            proc = subprocess.Popen(
-                [python, str(path)],
-                cwd=str(path.parent),
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            register(proc.pid)
+        proc = None
         try:
+            with open(out_path, "wb") as out, _RUNNING.starting() as register:
+                started = time.monotonic()
+                proc = subprocess.Popen(
+                    [python, str(path)],
+                    cwd=str(path.parent),
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                register(proc.pid)
             try:
                 exit_code: Optional[int] = proc.wait(timeout)
                 duration = time.monotonic() - started
@@ -233,11 +234,13 @@ def run_path(
                 _kill_tree(proc.pid)
                 leftovers = []
         except BaseException:
-            _kill_tree(proc.pid)  # Ctrl-C or an error here: never orphan the tree
+            if proc is not None:
+                _kill_tree(proc.pid)  # Ctrl-C or an error here: never orphan the tree
             raise
         finally:
-            proc.wait()
-            _RUNNING.discard(proc.pid)
+            if proc is not None:
+                proc.wait()
+                _RUNNING.discard(proc.pid)
     outcome, exception = _classify(exit_code, output)
     return RunResult(
         name=path.stem,

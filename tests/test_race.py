@@ -3,12 +3,12 @@ import re
 
 import pytest
 
-from ipcsnippets import catalog, run
+from ipcsnippets import catalog
 
 
 @pytest.mark.parametrize("method", catalog.get("queue_race_forced").methods())
-def test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in_get(method):
-    result = run("queue_race_forced", method)
+def test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in_get(method, snippet_run):
+    result = snippet_run("queue_race_forced", method)
     assert result.outcome == "hangs"
     assert result.duration <= 3.0
     assert result.leftovers == []
@@ -22,11 +22,17 @@ def test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in
 
 
 @pytest.mark.parametrize("method", catalog.get("queue_race").methods())
-def test_race_when_it_ends_has_consumed_every_item(method):
-    result = run("queue_race", method)
+def test_race_either_ends_with_both_counts_or_hangs_with_one_consumer_in_get(method, snippet_run):
+    """A run that ends may still have consumed fewer than 100: a consumer can
+    find the pipe empty before the parent's feeder thread wrote the items
+    (made certain in test_timeout_fix.py's held-feeder test)."""
+    result = snippet_run("queue_race", method)
     assert result.outcome in ("completes", "hangs")
     counts = [int(n) for n in re.findall(r"took (\d+) items", result.output)]
     if result.outcome == "completes":
-        assert sum(counts) == 100 and len(counts) == 2
+        assert len(counts) == 2 and sum(counts) <= 100
     else:
-        assert sum(counts) <= 100 and len(counts) <= 1
+        # The race's signature: a consumer blocked in get(), the other one done.
+        stuck = [s.name for s in result.stacks if s.name.startswith("consumer-") and " in get" in s.stack]
+        assert len(stuck) == 1, result.stack_report()
+        assert len(counts) == 1 and counts[0] <= 100

@@ -1,7 +1,7 @@
 """Every snippet, under every start method available here, does what the catalog says."""
 import pytest
 
-from ipcsnippets import catalog, run
+from ipcsnippets import catalog
 
 CASES = [
     pytest.param(name, method, id=f"{name}-{method}")
@@ -11,9 +11,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("name, method", CASES)
-def test_snippet_behaves_as_catalogued(name, method):
+def test_snippet_behaves_as_catalogued(name, method, snippet_run):
     snippet = catalog.get(name)
-    result = run(name, None if method == "own" else method)
+    result = snippet_run(name, None if method == "own" else method)
     expect = snippet.expect_for(None if method == "own" else method)
     assert result.problems(expect) == [], result.output[-3000:]
     if result.outcome == catalog.HANGS:

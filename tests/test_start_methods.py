@@ -68,8 +68,8 @@ def test_linux_default_is_fork_from_3_9_through_3_13():
 
 
 @pytest.mark.parametrize("method", catalog.get("start_methods").methods())
-def test_only_a_fork_child_sees_state_the_parent_set_after_import(method):
-    result = run("start_methods", method)
+def test_only_a_fork_child_sees_state_the_parent_set_after_import(method, snippet_run):
+    result = snippet_run("start_methods", method)
     assert result.outcome == "completes" and result.leftovers == []
     assert "parent: SETTING = 'changed by main()'" in result.output
     if method == "fork":
@@ -102,8 +102,8 @@ def test_start_up_cost_fork_is_cheapest_and_forkserver_pays_once_3_runs_each():
 
 # --- get_context_vs_set_start_method.py: choosing ------------------------------
 
-def test_set_start_method_raises_the_exact_message_in_each_case_and_get_context_works():
-    result = run("get_context_vs_set_start_method")
+def test_set_start_method_raises_the_exact_message_in_each_case_and_get_context_works(snippet_run):
+    result = snippet_run("get_context_vs_set_start_method")
     assert result.outcome == "completes" and result.exit_code == 0 and result.leftovers == []
     lines = result.output.splitlines()
     # 1: the first call succeeds, the second (same method) raises.
@@ -227,8 +227,8 @@ def _assert_child_died_bootstrapping(result, label):
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_without_the_guard_the_child_exits_1_and_the_parent_exits_0(method):
-    result = run("main_guard_missing", method)
+def test_without_the_guard_the_child_exits_1_and_the_parent_exits_0(method, snippet_run):
+    result = snippet_run("main_guard_missing", method)
     _assert_child_died_bootstrapping(result, method)
     # The traceback is the child's: it is importing the main module again.
     traceback = result.output[result.output.index("Traceback"):]
@@ -243,8 +243,8 @@ def test_without_the_guard_the_child_fails_the_same_on_3_9_and_3_13():
         _assert_child_died_bootstrapping(result, case)
 
 
-def test_without_the_guard_fork_works_because_nothing_is_imported_again():
-    result = run("main_guard_missing", "fork")
+def test_without_the_guard_fork_works_because_nothing_is_imported_again(snippet_run):
+    result = snippet_run("main_guard_missing", "fork")
     assert result.outcome == "completes" and result.leftovers == []
     assert result.output.splitlines() == [
         "main() runs in module '__main__'",
@@ -326,8 +326,8 @@ def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_star
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_spawn_and_forkserver_do_not_warn_on_3_12(method):
-    result = run("fork_with_threads_warning", method, python=python((3, 12)))
+def test_spawn_and_forkserver_do_not_warn_on_3_12(method, snippet_run):
+    result = snippet_run("fork_with_threads_warning", method, python=python((3, 12)))
     assert result.outcome == "completes", result.output
     assert "after put(): 2 thread(s)" in result.output
     assert "DeprecationWarning" not in result.output

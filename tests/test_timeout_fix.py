@@ -66,8 +66,8 @@ def test_taught_consumers_stop_while_put_items_are_still_unconsumed(method):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method):
-    result = run("timeout_fix_taught", method)
+def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method, snippet_run):
+    result = snippet_run("timeout_fix_taught", method)
     assert result.outcome == "hangs"
     consumed, lost = map(int, re.search(r"consumed (\d+) of 200 items; never consumed: (\d+)", result.output).groups())
     assert consumed + lost == 200 and lost > 0
