@@ -1,0 +1,141 @@
+"""``python -m ipcsnippets speed``: the project's own speed against its budget.
+
+Measured side by side in one run:
+
+- the test suite as ``make test`` runs it (``python -m pytest``, after set-up);
+- ``mkdocs build --strict``, best of three;
+- the runner's overhead: ``run(name)`` against ``python snippets/NAME.py``
+  for the same snippet, median of several runs each, alternating.
+
+Each figure is printed with its target and PASS or MISS; the exit status is
+1 when a target is missed. It runs the whole suite: do not run it while
+other work loads the machine.
+"""
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, List, Sequence, Tuple
+
+from .. import catalog
+from ..runner import run
+
+SUITE_TARGET_S = 60.0
+BUILD_TARGET_S = 5.0
+OVERHEAD_TARGET = 0.20
+OVERHEAD_SNIPPETS = ("pipe_greetings", "sentinel_fix")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(action: Callable[[], object]) -> Tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def suite_seconds() -> Tuple[float, int, List[str]]:
+    """Wall time, exit status and slowest tests of the suite, as ``make test``
+    runs it (``--durations`` only adds a report at the end)."""
+    seconds, done = timed(lambda: subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--durations=10"],
+        cwd=catalog.ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=ENV))
+    return seconds, done.returncode, slowest(done.stdout)
+
+
+def slowest(pytest_output: str) -> List[str]:
+    """The lines of pytest's ``--durations`` report (``1.23s call tests/...``)."""
+    return [line.strip() for line in pytest_output.splitlines()
+            if re.match(r"\s*\d+(\.\d+)?s (call|setup|teardown) ", line)]
+
+
+def build_seconds(builds: int = 3) -> Tuple[float, int]:
+    """Best wall time of ``mkdocs build --strict`` over ``builds`` builds, and the last exit status."""
+    times, status = [], 0
+    for _ in range(builds):
+        with tempfile.TemporaryDirectory(prefix="ipc-speed-site-") as site:
+            seconds, done = timed(lambda: subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", site],
+                cwd=catalog.ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=ENV))
+        times.append(seconds)
+        status = status or done.returncode
+    return min(times), status
+
+
+def plain_run(name: str) -> float:
+    """``python snippets/NAME.py`` as a reader runs it: the time until it exits."""
+    path = catalog.get(name).path
+    with tempfile.TemporaryFile() as out:
+        seconds, _ = timed(lambda: subprocess.run(
+            [sys.executable, str(path)], cwd=str(path.parent), stdin=subprocess.DEVNULL,
+            stdout=out, stderr=subprocess.STDOUT, timeout=60))
+    return seconds
+
+
+def runner_run(name: str) -> float:
+    seconds, _ = timed(lambda: run(name))
+    return seconds
+
+
+def overhead(name: str, runs: int = 10) -> Tuple[float, float]:
+    """Median seconds of a plain run and of a runner run, alternating so that
+    a change in load hits both alike."""
+    plain, ours = [], []
+    for _ in range(runs):
+        plain.append(plain_run(name))
+        ours.append(runner_run(name))
+    return statistics.median(plain), statistics.median(ours)
+
+
+def verdict(value: float, target: float) -> str:
+    return "PASS" if value <= target else "MISS"
+
+
+def report(lines: Sequence[Tuple[str, str, str, str]]) -> None:
+    width = max(len(line[0]) for line in lines)
+    for what, measured, target, result in lines:
+        print(f"{what:<{width}}  {measured:<30}  {target:<12}  {result}")
+
+
+def _speed(args) -> int:
+    lines: List[Tuple[str, str, str, str]] = []
+    slow: List[str] = []
+    if not args.no_suite:
+        seconds, status, slow = suite_seconds()
+        lines.append(("make test (python -m pytest)", f"{seconds:.1f} s (exit status {status})",
+                      f"<= {SUITE_TARGET_S:g} s", verdict(seconds, SUITE_TARGET_S) if status == 0 else "MISS"))
+    seconds, status = build_seconds(args.builds)
+    lines.append((f"mkdocs build --strict (best of {args.builds})", f"{seconds:.2f} s (exit status {status})",
+                  f"<= {BUILD_TARGET_S:g} s", verdict(seconds, BUILD_TARGET_S) if status == 0 else "MISS"))
+    for name in OVERHEAD_SNIPPETS:
+        plain, ours = overhead(name, args.runs)
+        extra = ours / plain - 1
+        lines.append((f"runner overhead, {name} (median of {args.runs})",
+                      f"{ours * 1e3:.0f} ms vs {plain * 1e3:.0f} ms plain: {extra:+.0%}",
+                      f"<= {OVERHEAD_TARGET:.0%}", verdict(extra, OVERHEAD_TARGET)))
+    report(lines)
+    if slow and lines[0][3] == "MISS":
+        print("\nthe slowest tests:")
+        for line in slow:
+            print(f"  {line}")
+    return 1 if any(line[3] == "MISS" for line in lines) else 0
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("speed", help="time the suite, the site build and the runner's overhead against targets")
+    p.add_argument("--runs", type=_positive, default=10, help="runs of each snippet, plain and through the runner (default 10)")
+    p.add_argument("--builds", type=_positive, default=3, help="site builds; the best counts (default 3)")
+    p.add_argument("--no-suite", action="store_true", help="skip the test suite (the slow part)")
+    p.set_defaults(handler=_speed)
