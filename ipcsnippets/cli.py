@@ -11,7 +11,7 @@ import pkgutil
 import sys
 from typing import List, Optional
 
-from . import catalog, commands, outputs
+from . import catalog, commands, matrix, outputs
 from .catalog import HANGS
 from .runner import RunnerError, check_start_method, check_timeout, run, run_many
 
@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("names", nargs="*", metavar="NAME")
     c.add_argument("--start-method", "-m", action="append", dest="methods")
     c.add_argument("--jobs", "-j", type=int, default=None)
+    c.add_argument("--matrix", action="store_true",
+                   help="on every CPython 3.9+ found here (pyenv, PATH), against each version's expectations; "
+                        "a full run writes docs/measured/matrix.json and matrix.md")
+    c.add_argument("--python", action="append", dest="pythons", metavar="PATH",
+                   help="with --matrix: also this interpreter (repeatable)")
+    c.add_argument("--hang-limit", type=_seconds, metavar="S",
+                   help="with --matrix: stop runs expected to hang after at most S seconds")
     o = sub.add_parser("outputs", help="store (--update) or verify (--check) the outputs the pages show")
     mode = o.add_mutually_exclusive_group(required=True)
     mode.add_argument("--update", action="store_true")
@@ -103,6 +110,10 @@ def _run(args) -> int:
 
 
 def _check(args) -> int:
+    if args.matrix:
+        return matrix.main(args)
+    if args.pythons or args.hang_limit:
+        raise RunnerError("--python and --hang-limit need --matrix")
     names = args.names or list(catalog.names())
     jobs = []
     for name in names:

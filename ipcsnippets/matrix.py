@@ -1,0 +1,655 @@
+"""The version by start-method matrix: every snippet on every CPython found here.
+
+``python -m ipcsnippets check --matrix`` finds the interpreters
+([discover][ipcsnippets.matrix.discover]), runs every snippet of the catalog
+under every start method on each of them ([run_matrix][ipcsnippets.matrix.run_matrix]),
+compares each run with the catalog's expectation *for that Python version*
+(``Snippet.expect_for(method, version)``) and stores the result for the
+"Verified on" page: ``docs/measured/matrix.json`` and the Markdown that the
+page includes, ``docs/measured/matrix.md`` ([render][ipcsnippets.matrix.render]).
+
+[run_all][ipcsnippets.matrix.run_all] is the pool behind it (and behind
+``python -m ipcsnippets stress``): it runs many snippets in parallel and, on
+Ctrl-C, starts nothing new and kills every process tree it already started.
+"""
+from __future__ import annotations
+
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import catalog, outputs, runner
+from .catalog import HANGS, START_METHODS
+from .runner import RunnerError, RunResult, python_version, run
+
+MEASURED_DIR = catalog.DOCS_DIR / "measured"
+MATRIX_JSON = MEASURED_DIR / "matrix.json"
+MATRIX_MD = MEASURED_DIR / "matrix.md"
+COMMAND = "python -m ipcsnippets check --matrix"
+
+OLDEST = (3, 9)
+"""The oldest Python the snippets support; older interpreters are not looked at."""
+
+NOT_VERIFIED = {
+    (3, 14): "forkserver becomes the default start method on Linux "
+             "(fork until 3.13): a program that does not choose one now gets forkserver",
+}
+"""Versions the page names although no interpreter here could run them: version -> its known change."""
+
+OWN = "own"
+AGREE, DIFFER = "✅", "❌"
+NOT_RUN = "⚪"
+
+
+# --- running many runs, interruptibly --------------------------------------
+
+class _Cancelled(Exception):
+    pass
+
+
+def run_all(
+    jobs: Sequence[dict],
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> List[RunResult]:
+    """Run every job (the keyword arguments of [run][ipcsnippets.runner.run])
+    in a pool of threads; return the results in the order of the jobs.
+
+    Each run is its own process tree in its own session. On Ctrl-C (or any
+    error) the pool starts no new run, kills every tree it already started,
+    waits for its threads, and re-raises: nothing it started outlives it.
+    ``progress(done, total)`` is called in the caller's thread after each run.
+    """
+    stop = threading.Event()
+
+    def one(kwargs: dict) -> RunResult:
+        if stop.is_set():
+            raise _Cancelled()
+        return run(**kwargs)
+
+    total = len(jobs)
+    pool = ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1))
+    futures = [pool.submit(one, job) for job in jobs]
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()  # a run that failed to start stops the whole pool
+            if progress and done:
+                progress(total - len(pending), total)
+        return [f.result() for f in futures]
+    except BaseException:
+        _stop_everything(stop, futures)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _stop_everything(stop: threading.Event, futures) -> None:
+    """Start nothing new, kill the trees already running, wait for the threads.
+    A second Ctrl-C while we clean up is ignored, so the cleanup finishes."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        stop.set()
+        for f in futures:
+            f.cancel()
+        # A run that was starting while we looked is caught on the next round.
+        while not all(f.done() for f in futures):
+            runner.stop_all()
+            wait(futures, timeout=0.2)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+# --- interpreters -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Interpreter:
+    """One Python interpreter the matrix runs on.
+
+    Attributes:
+        path: the interpreter's own executable (``sys.executable``, resolved).
+        version: ``(major, minor, micro)``.
+        implementation: ``cpython``, ``pypy``, ...
+        found: where it was found: ``pyenv``, ``PATH``, ``this``, ``--python``.
+    """
+
+    path: str
+    version: Tuple[int, int, int]
+    implementation: str = "cpython"
+    found: str = ""
+
+    @property
+    def minor(self) -> Tuple[int, int]:
+        return self.version[:2]
+
+    @property
+    def label(self) -> str:
+        """``3.11.7``."""
+        return ".".join(map(str, self.version))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+_PROBE = "import os, sys; print(os.path.realpath(sys.executable)); print(sys.implementation.name); print(*sys.version_info[:3])"
+
+
+def probe(path: str, found: str = "--python") -> Interpreter:
+    """Ask ``path`` what it is; raise [RunnerError][ipcsnippets.runner.RunnerError]
+    (one line) unless it is a Python interpreter of version 3.9 or newer."""
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise RunnerError(f"{path} is not a Python interpreter (no such executable file)")
+    major_minor = python_version(path)  # raises RunnerError for anything else
+    if major_minor < OLDEST:
+        raise RunnerError(f"{path} is Python {major_minor[0]}.{major_minor[1]}; the snippets need 3.9 or newer")
+    try:
+        done = subprocess.run([path, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=30)
+        real, implementation, version = done.stdout.splitlines()[:3]
+        triple = tuple(int(x) for x in version.split())
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        raise RunnerError(f"{path} is not a Python interpreter") from None
+    return Interpreter(path=real, version=triple, implementation=implementation, found=found)
+
+
+def pyenv_root() -> Optional[Path]:
+    """``$PYENV_ROOT``, else what ``pyenv root`` says, else ``~/.pyenv`` if it exists."""
+    root = os.environ.get("PYENV_ROOT")
+    if not root and shutil.which("pyenv"):
+        try:
+            root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            root = None
+    path = Path(root) if root else Path.home() / ".pyenv"
+    return path if path.is_dir() else None
+
+
+_VERSIONED = re.compile(r"python3\.(\d+)$")
+
+
+def candidates() -> List[Tuple[str, str]]:
+    """``(path, where)`` of every ``python3.N`` (N >= 9) under pyenv and on PATH,
+    plus the interpreter running this code. Shims and links are resolved later."""
+    found: List[Tuple[str, str]] = []
+    root = pyenv_root()
+    if root:
+        for path in sorted(glob.glob(str(root / "versions" / "*" / "bin" / "python3.*"))):
+            found.append((path, "pyenv"))
+    shims = str(root / "shims") if root else None
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        # pyenv's shims only lead to the versions listed above (slowly).
+        if folder and os.path.isdir(folder) and folder.rstrip(os.sep) != shims:
+            for entry in sorted(os.listdir(folder)):
+                found.append((os.path.join(folder, entry), "PATH"))
+    found = [(p, w) for p, w in found if (m := _VERSIONED.search(os.path.basename(p))) and (3, int(m.group(1))) >= OLDEST]
+    found.append((sys.executable, "this"))
+    return found
+
+
+def discover(extra: Iterable[str] = ()) -> List[Interpreter]:
+    """Every CPython 3.9+ on this machine (pyenv versions, ``python3.N`` on PATH,
+    the running one), deduplicated by the real path of the executable, sorted by
+    version; plus each path in ``extra``, which must be a Python interpreter
+    (else [RunnerError][ipcsnippets.runner.RunnerError])."""
+    wanted = [probe(path) for path in extra]  # bad input fails first, in order
+    seen = {i.path: i for i in wanted}
+    found, real = [], set(seen)
+    for path, where in candidates():  # one probe per real file
+        if os.path.realpath(path) not in real:
+            real.add(os.path.realpath(path))
+            found.append((path, where))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        probed = list(pool.map(lambda c: _try_probe(*c), found))
+    for interpreter in probed:
+        if interpreter and interpreter.implementation == "cpython" and interpreter.path not in seen:
+            seen[interpreter.path] = interpreter
+    return sorted(seen.values(), key=lambda i: (i.version, i.path))
+
+
+def _try_probe(path: str, where: str) -> Optional[Interpreter]:
+    try:
+        return probe(path, where)
+    except RunnerError:
+        return None  # a pyenv shim for a version that is not active, a broken link...
+
+
+# --- the matrix ---------------------------------------------------------------
+
+@dataclass
+class Cell:
+    """One run of the matrix: a snippet under one start method on one interpreter.
+
+    ``expect_key`` is the catalog key whose expectation applied (``"*"``,
+    ``"fork>=3.12"``...); ``output_tail`` keeps the last lines of a run that
+    differed, to explain it.
+    """
+
+    python: str  # Interpreter.label
+    path: str
+    snippet: str
+    method: str
+    outcome: str
+    result: str  # RunResult.describe()
+    expected: str  # Expect.describe()
+    expect_key: str
+    problems: List[str]
+    duration: float
+    output_tail: str = ""
+
+    @property
+    def agrees(self) -> bool:
+        return not self.problems
+
+
+def cell_jobs(
+    interpreters: Sequence[Interpreter],
+    names: Optional[Sequence[str]] = None,
+    methods: Optional[Sequence[str]] = None,
+    hang_limit: Optional[float] = None,
+) -> List[Tuple[Interpreter, str, str, dict]]:
+    """``(interpreter, snippet, method, run() keyword arguments)`` for every cell.
+
+    ``hang_limit`` shortens the time limit of the runs that are expected to
+    (or may) hang, to at most that many seconds; every other run keeps the
+    catalog's limit, so a slow run is never mistaken for a hang.
+    """
+    jobs = []
+    for interpreter in interpreters:
+        for name in names or catalog.names():
+            snippet = catalog.get(name)
+            for method in snippet.methods():
+                if method != OWN and methods and method not in methods:
+                    continue
+                start_method = None if method == OWN else method
+                kwargs = dict(name=name, start_method=start_method, python=interpreter.path)
+                expect = snippet.expect_for(start_method, interpreter.version)
+                if hang_limit is not None and HANGS in expect.outcomes:
+                    kwargs["timeout"] = min(snippet.timeout, hang_limit)
+                jobs.append((interpreter, name, method, kwargs))
+    return jobs
+
+
+def run_matrix(
+    interpreters: Sequence[Interpreter],
+    names: Optional[Sequence[str]] = None,
+    methods: Optional[Sequence[str]] = None,
+    jobs: Optional[int] = None,
+    hang_limit: Optional[float] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> List[Cell]:
+    """Run every snippet (or ``names``) under every start method (or ``methods``)
+    on every interpreter; compare each run with the catalog's expectation for
+    that interpreter's version. Runs go ``jobs`` at a time (default: four per
+    CPU: most runs wait rather than compute)."""
+    planned = cell_jobs(interpreters, names, methods, hang_limit)
+    # Longest first (the runs that must hang wait out their limit), so that
+    # no long run starts last and keeps the others waiting.
+    order = sorted(range(len(planned)), key=lambda k: -_expected_seconds(*planned[k]))
+    done = run_all([planned[k][3] for k in order], jobs or 4 * (os.cpu_count() or 1), progress)
+    results: Dict[int, RunResult] = dict(zip(order, done))
+    cells = []
+    for k, (interpreter, name, method, kwargs) in enumerate(planned):
+        result = results[k]
+        snippet = catalog.get(name)
+        # The whole version (3.11.7, not 3.11): behaviour can change in a
+        # bug-fix release, and a catalog key may say ">=3.11.5".
+        expect = snippet.expect_for(kwargs["start_method"], interpreter.version)
+        problems = result.problems(expect)
+        cells.append(Cell(
+            python=interpreter.label, path=interpreter.path, snippet=name, method=method,
+            outcome=result.outcome, result=result.describe(), expected=expect.describe(),
+            expect_key=next(key for key, e in snippet.expect.items() if e is expect),
+            problems=problems, duration=round(result.duration, 2),
+            output_tail="\n".join(outputs.normalise(result.output).splitlines()[-12:]) if problems else "",
+        ))
+    return cells
+
+
+def _expected_seconds(interpreter: Interpreter, name: str, method: str, kwargs: dict) -> float:
+    snippet = catalog.get(name)
+    if HANGS in snippet.expect_for(kwargs["start_method"], interpreter.version).outcomes:
+        return kwargs.get("timeout") or snippet.timeout
+    return 0.2 if method == "fork" else 0.5
+
+
+def record(interpreters: Sequence[Interpreter], cells: Sequence[Cell], seconds: float,
+           hang_limit: Optional[float], jobs: int, load_before: Optional[Tuple[float, ...]]) -> dict:
+    """The stored form of a full matrix (``docs/measured/matrix.json``)."""
+    names = sorted({c.snippet for c in cells})
+    return {
+        "command": COMMAND + (f" --hang-limit {hang_limit:g}" if hang_limit else ""),
+        "date": datetime.date.today().isoformat(),
+        "platform": platform.system(),
+        "cpu_count": os.cpu_count(),
+        "load_average_before": load_before,
+        "jobs": jobs,
+        "hang_limit_s": hang_limit,
+        "wall_seconds": round(seconds, 1),
+        "interpreters": [asdict(i) for i in interpreters],
+        "snippets": {
+            n: {
+                "page": catalog.get(n).page,
+                "title": catalog.get(n).title,
+                "source_sha256": outputs.source_hash(catalog.get(n)),
+                "expect": expectations(catalog.get(n)),
+            }
+            for n in names
+        },
+        "cells": [asdict(c) for c in cells],
+    }
+
+
+def expectations(snippet: catalog.Snippet) -> Dict[str, dict]:
+    """The catalog entry's expectations in stored form, by key."""
+    return {
+        key: {"describe": e.describe(), "shows": list(e.shows), "hides": list(e.hides)}
+        for key, e in snippet.expect.items()
+    }
+
+
+def load_average() -> Optional[Tuple[float, float, float]]:
+    """The 1, 5 and 15 minute load averages, or None where the OS has none."""
+    try:
+        return tuple(round(x, 2) for x in os.getloadavg())
+    except (AttributeError, OSError):
+        return None
+
+
+# --- the page -----------------------------------------------------------------
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
+def _code(pattern: str) -> str:
+    fence = "`` " if "`" in pattern else "`"
+    return f"{fence}{pattern}{fence[::-1]}"
+
+
+def _version_sort(label: str) -> Tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", label))
+
+
+def _key_words(key: str, keys: Sequence[str]) -> str:
+    who, _, since = key.partition(">=")
+    where = "every start method" if who == "*" else (f"start method {who}" if who != OWN else "its own start method")
+    if since:
+        return f"{where}, Python {since} and newer"
+    versioned = sorted((k.partition(">=")[2] for k in keys if ">=" in k), key=_version_sort)
+    return f"{where}, before Python {versioned[0]}" if versioned else where
+
+
+def render(stored: dict) -> str:
+    """The Markdown fragment the "Verified on" page includes: the grid (Python
+    versions by start method), the cells that differ from the catalog with the
+    reason, the snippets whose behaviour depends on the version, and one table
+    per interpreter."""
+    interpreters = [Interpreter(**{**i, "version": tuple(i["version"])}) for i in stored["interpreters"]]
+    cells = [Cell(**c) for c in stored["cells"]]
+    snippets = stored["snippets"]
+    methods = [m for m in (*START_METHODS, OWN) if any(c.method == m for c in cells)]
+    head = {OWN: "own choice"}
+    differ = [c for c in cells if not c.agrees]
+    labels = [i.label for i in interpreters]
+    anchor = {
+        i.path: "python-" + _slug(i.label if labels.count(i.label) == 1 else f"{i.label} {i.path}")
+        for i in interpreters
+    }
+
+    def diff_anchor(c: Cell) -> str:
+        return f"differs-{anchor[c.path][len('python-'):]}-{c.method}-{_slug(c.snippet)}"
+
+    def page(name: str) -> str:
+        return snippets[name]["page"]
+
+    lines = [
+        f"<!-- generated by `{stored['command']}`: do not edit -->",
+        "",
+        f"Every snippet ({len(snippets)}) under every start method on every CPython 3.9 or newer found "
+        f"on this machine ({len(interpreters)} interpreters): {len(cells)} runs, "
+        + ("**all as the catalog says**." if not differ
+           else f"**{len(differ)} differ from the catalog** ({DIFFER}, explained below)."),
+        f"Run on {stored['date']} ({stored['platform']}, {stored['cpu_count']} CPUs, "
+        f"{stored['jobs']} runs at a time, {stored['wall_seconds']:g} s in all) with `{stored['command']}`"
+        + (f"; runs expected to hang were stopped after at most {stored['hang_limit_s']:g} s"
+           if stored.get("hang_limit_s") else "")
+        + ".",
+        "",
+        "| Python | " + " | ".join(head.get(m, m) for m in methods) + " |",
+        "|---|" + "---|" * len(methods),
+    ]
+    for i in interpreters:
+        row = [f"[{i.label}](#{anchor[i.path]}) ({_md(_where(i))})"]
+        for m in methods:
+            group = [c for c in cells if c.path == i.path and c.method == m]
+            bad = [c for c in group if not c.agrees]
+            if not group:
+                row.append("—")
+            elif bad:
+                row.append(f"{DIFFER} **{len(bad)} of {len(group)} differ**: "
+                           + ", ".join(f"[`{c.snippet}`](#{diff_anchor(c)})" for c in bad))
+            else:
+                row.append(f"{AGREE} [{len(group)} of {len(group)} as catalogued](#{anchor[i.path]})")
+        lines.append("| " + " | ".join(row) + " |")
+    found_minors = {i.minor for i in interpreters}
+    missing = [(v, change) for v, change in sorted(NOT_VERIFIED.items()) if v not in found_minors]
+    for version, _ in missing:
+        label = ".".join(map(str, version))
+        lines.append(f"| {label} | " + " | ".join(
+            [f"{NOT_RUN} not verified: not installed here"] + ["not verified"] * (len(methods) - 1)) + " |")
+    lines.append("")
+    for version, change in missing:
+        label = ".".join(map(str, version))
+        lines += [f"{NOT_RUN} **Python {label} is not verified here** (no interpreter). Its known change: {change}.", ""]
+
+    lines += ["### Differences from the catalog", ""]
+    if not differ:
+        lines += ["None: every run did what the catalog expects for its Python version and start method.", ""]
+    for c in differ:
+        lines.append(
+            f"- {DIFFER} **Differs**{{ #{diff_anchor(c)} }}: [`{c.snippet}`]({page(c.snippet)}) on Python {c.python}, "
+            f"start method {c.method}: it {c.result}, and the catalog expects: {c.expected} "
+            f"(key `{c.expect_key}`). What is wrong:")
+        lines += [f"    - {_code(p)}" for p in c.problems]
+        if c.output_tail:
+            lines += ["", "    ```text"] + [f"    {line}" for line in c.output_tail.splitlines()] + ["    ```", ""]
+    if differ:
+        lines.append("")
+
+    lines += ["### Where the Python version matters", ""]
+    versioned = {n: s for n, s in snippets.items() if any(">=" in k for k in s["expect"])}
+    if not versioned:
+        lines += ["No snippet in the catalog behaves differently from one Python version to another.", ""]
+    else:
+        lines += ["The catalog records these differences; each interpreter above was checked against the "
+                  "expectation for its own version.", ""]
+    for name, s in sorted(versioned.items()):
+        keys = list(s["expect"])
+        common_shows = set.intersection(*(set(e["shows"]) for e in s["expect"].values()))
+        common_hides = set.intersection(*(set(e["hides"]) for e in s["expect"].values()))
+        lines.append(f"- [`{name}`]({s['page']}): {s['title']}.")
+        for key in sorted(keys, key=lambda k: _version_sort(k.partition(">=")[2] or "0")):
+            e = s["expect"][key]
+            text = e["describe"]
+            own_shows = [p for p in e["shows"] if p not in common_shows and p != catalog.LOST_ITEMS]
+            own_hides = [p for p in e["hides"] if p not in common_hides]
+            if own_shows:
+                text += "; the output shows " + ", ".join(_code(p) for p in own_shows)
+            if own_hides:
+                text += "; the output never shows " + ", ".join(_code(p) for p in own_hides)
+            mine = sorted({c.python for c in cells if c.snippet == name and c.expect_key == key}, key=_version_sort)
+            bad = {c.python for c in cells if c.snippet == name and c.expect_key == key and not c.agrees}
+            checked = (f"checked on {', '.join(mine)}" + (f"; {DIFFER} differs on {', '.join(sorted(bad, key=_version_sort))}" if bad else ""))\
+                if mine else "no interpreter here"
+            lines.append(f"    - {_key_words(key, keys)}: {text} ({checked}).")
+    if versioned:
+        lines.append("")
+
+    for i in interpreters:
+        mine = [c for c in cells if c.path == i.path]
+        bad = [c for c in mine if not c.agrees]
+        lines += [f"### Python {i.label} {{ #{anchor[i.path]} }}", ""]
+        lines += [f"`{_short_path(i.path)}`: {len(mine) - len(bad)} of {len(mine)} runs as catalogued.", ""]
+        lines.append("| snippet | " + " | ".join(head.get(m, m) for m in methods) + " |")
+        lines.append("|---|" + "---|" * len(methods))
+        for name in sorted({c.snippet for c in mine}):
+            row = [f"[`{name}`]({page(name)})"]
+            for m in methods:
+                c = next((c for c in mine if c.snippet == name and c.method == m), None)
+                if c is None:
+                    row.append("—")
+                elif c.agrees:
+                    row.append(f"{AGREE} {_md(_short_result(c))}")
+                else:
+                    row.append(f"{DIFFER} **differs**: {_md(c.result)} ([why](#{diff_anchor(c)}))")
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _short_result(c: Cell) -> str:
+    if c.outcome == HANGS:
+        return "hangs"
+    if c.outcome == "raises":
+        return c.result.split(" (")[0]
+    return "completes" if c.result.startswith("completed") else c.result
+
+
+def _short_path(path: str) -> str:
+    root = pyenv_root()
+    if root and path.startswith(str(root) + os.sep):
+        return "$(pyenv root)/" + path[len(str(root)) + 1:]
+    return path
+
+
+def _where(i: Interpreter) -> str:
+    root = pyenv_root()
+    if root and i.path.startswith(str(root) + os.sep):
+        return "pyenv"
+    return i.path
+
+
+def write(stored: dict) -> None:
+    """Store ``matrix.json`` (one line per cell) and the fragment rendered from it."""
+    MEASURED_DIR.mkdir(parents=True, exist_ok=True)
+    head = {k: v for k, v in stored.items() if k != "cells"}
+    text = json.dumps(head, indent=1, ensure_ascii=False)[:-2]
+    text += ',\n "cells": [\n' + ",\n".join(
+        "  " + json.dumps(c, ensure_ascii=False) for c in stored["cells"]) + "\n ]\n}\n"
+    _write(MATRIX_JSON, text)
+    _write(MATRIX_MD, render(stored))
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def check_stored() -> List[str]:
+    """Every way the stored matrix is out of date or disagrees, one line each:
+    a snippet missing or changed since, a start method missing, a cell that
+    differs from the catalog, a fragment edited by hand."""
+    if not MATRIX_JSON.is_file():
+        return [f"no stored matrix (run: {COMMAND})"]
+    try:
+        return _check_stored(json.loads(MATRIX_JSON.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [f"{MATRIX_JSON.name} is not a stored matrix of this version ({exc!r}; run: {COMMAND})"]
+
+
+def _check_stored(stored: dict) -> List[str]:
+    problems = []
+    again = f" (run: {COMMAND})"
+    interpreters = [i["path"] for i in stored["interpreters"]]
+    for name in catalog.names():
+        s = catalog.get(name)
+        entry = stored["snippets"].get(name)
+        if entry is None:
+            problems.append(f"{name}: not in the stored matrix{again}")
+            continue
+        if entry["source_sha256"] != outputs.source_hash(s):
+            problems.append(f"{name}: the snippet changed since the matrix was run{again}")
+        if entry["expect"] != expectations(s):
+            problems.append(f"{name}: its catalog entry changed since the matrix was run{again}")
+        for path in interpreters:
+            ran = {c["method"] for c in stored["cells"] if c["snippet"] == name and c["path"] == path}
+            if ran != set(s.methods()):
+                problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(s.methods())}{again}")
+    for name in stored["snippets"]:
+        if name not in catalog.CATALOG:
+            problems.append(f"{name}: in the stored matrix but no longer in the catalog{again}")
+    for c in stored["cells"]:
+        if c["problems"]:
+            problems.append(f"{c['snippet']} [{c['method']}] on Python {c['python']}: " + "; ".join(c["problems"]))
+    if not MATRIX_MD.is_file() or MATRIX_MD.read_text(encoding="utf-8") != render(stored):
+        problems.append(f"{MATRIX_MD.name} does not match {MATRIX_JSON.name} (edited by hand?)")
+    return problems
+
+
+# --- the command ----------------------------------------------------------------
+
+def main(args) -> int:
+    """``check --matrix``: run, print the grid, store it when the run was complete."""
+    interpreters = discover(args.pythons or ())
+    methods = args.methods or None
+    jobs = args.jobs or 4 * (os.cpu_count() or 1)
+    partial = bool(args.names or methods)
+    print(f"{len(interpreters)} interpreters: " + ", ".join(f"{i.label} ({_where(i)})" for i in interpreters))
+    load_before = load_average()
+    started = time.monotonic()
+    cells = run_matrix(interpreters, args.names or None, methods, jobs, args.hang_limit,
+                       _progress if sys.stderr.isatty() else None)
+    seconds = time.monotonic() - started
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    _print_grid(interpreters, cells)
+    differ = [c for c in cells if not c.agrees]
+    for c in differ:
+        print(f"FAIL  {c.python}  {c.method:<10}  {c.snippet}: {c.result}; expected: {c.expected}")
+        for p in c.problems:
+            print(f"      {p}")
+    print(f"{len(cells) - len(differ)} agree, {len(differ)} differ; {len(cells)} runs in {seconds:.1f} s")
+    if partial:
+        print("a partial matrix (names or start methods chosen): the page data was not written")
+    else:
+        write(record(interpreters, cells, seconds, args.hang_limit, jobs, load_before))
+        rel = lambda p: os.path.relpath(p, catalog.ROOT)
+        print(f"wrote {rel(MATRIX_JSON)} and {rel(MATRIX_MD)}")
+    return 1 if differ else 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\r{done}/{total} runs", end="", file=sys.stderr, flush=True)
+
+
+def _print_grid(interpreters: Sequence[Interpreter], cells: Sequence[Cell]) -> None:
+    methods = [m for m in (*START_METHODS, OWN) if any(c.method == m for c in cells)]
+    labels = [f"{i.label} ({_where(i)})" for i in interpreters]
+    width = max(map(len, labels))
+    print(f"{'Python':<{width}}  " + "  ".join(f"{m:<14}" for m in methods))
+    for i, label in zip(interpreters, labels):
+        row = []
+        for m in methods:
+            group = [c for c in cells if c.path == i.path and c.method == m]
+            ok = sum(c.agrees for c in group)
+            row.append("-" if not group else f"{ok}/{len(group)} " + ("ok" if ok == len(group) else "DIFFER"))
+        print(f"{label:<{width}}  " + "  ".join(f"{r:<14}" for r in row))

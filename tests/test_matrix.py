@@ -1,0 +1,208 @@
+"""`check --matrix`: every snippet on every CPython found here, against the
+expectation for that Python version; the "Verified on" page shows the result.
+
+The full matrix (every snippet, every method, every interpreter: about 430
+runs) takes about 1-2 minutes on 2 cores, too long for the suite. The suite
+runs a sample on every interpreter found (the snippets whose expectations
+depend on the version, under every method, plus a forced hang) and checks
+that the stored full matrix is current. IPCSNIPPETS_FULL_MATRIX=1 runs the
+full matrix as a test.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ipcsnippets import catalog, matrix
+from ipcsnippets.matrix import Cell, Interpreter
+
+REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def cli(*args, timeout=60):
+    return subprocess.run(
+        [sys.executable, "-m", "ipcsnippets", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=catalog.ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def interpreters():
+    found = matrix.discover()
+    missing = [v for v in REQUIRED_IN_CI if v not in {i.minor for i in found}]
+    if missing:
+        names = ", ".join("%d.%d" % v for v in missing)
+        if IN_CI:
+            pytest.fail(f"CI=true but no interpreter found for Python {names}", pytrace=False)
+        pytest.skip(f"no interpreter found for Python {names} (needed for the matrix)")
+    return found
+
+
+def test_discovery_finds_each_cpython_once_and_nothing_older_than_3_9(interpreters):
+    paths = [i.path for i in interpreters]
+    assert len(paths) == len(set(paths))
+    assert all(os.path.realpath(p) == p for p in paths)
+    assert all(i.implementation == "cpython" and i.minor >= (3, 9) for i in interpreters)
+    assert any(i.path == os.path.realpath(sys.executable) for i in interpreters), "the running one is included"
+    assert [i.version for i in interpreters] == sorted(i.version for i in interpreters)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--python", "/bin/true"], "/bin/true is not a Python interpreter"),
+        (["--python", "/no/such/python3"], "/no/such/python3 is not a Python interpreter"),
+        (["--python", "README.md"], "README.md is not a Python interpreter"),
+    ],
+)
+def test_a_path_that_is_not_a_python_interpreter_is_refused(args, message):
+    done = cli("check", "--matrix", "pipe_greetings", *args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert message in done.stderr
+
+
+def test_a_python_older_than_3_9_is_refused():
+    root = matrix.pyenv_root()
+    olds = sorted(glob.glob(str(root / "versions" / "3.[5-8].*" / "bin" / "python3.[5-8]"))) if root else []
+    if not olds:
+        pytest.skip("no Python older than 3.9 here")
+    done = cli("check", "--matrix", "--python", olds[-1])
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("the snippets need 3.9 or newer")
+
+
+def test_python_without_matrix_is_refused():
+    done = cli("check", "pipe_greetings", "--python", sys.executable)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "ipcsnippets: error: --python and --hang-limit need --matrix"
+
+
+def test_hang_limit_shortens_only_the_runs_expected_to_hang(interpreters):
+    jobs = matrix.cell_jobs(interpreters[:1], ["queue_race_forced", "pipe_greetings"], hang_limit=1.0)
+    timeouts = {(name, method): kwargs.get("timeout") for _, name, method, kwargs in jobs}
+    assert timeouts[("queue_race_forced", "fork")] == 1.0
+    assert timeouts[("pipe_greetings", "fork")] is None  # the catalog's limit
+
+
+def _versioned():
+    return [n for n in catalog.names() if any(">=" in key for key in catalog.get(n).expect)]
+
+
+def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters):
+    """The snippets whose expectations depend on the version, under each of
+    their methods, and a forced hang under fork, on every interpreter."""
+    started = time.monotonic()
+    cells = matrix.run_matrix(interpreters, _versioned(), jobs=12)
+    cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12)
+    seconds = time.monotonic() - started
+    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in catalog.get(n).methods()}
+    wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}
+    assert {(c.path, c.snippet, c.method) for c in cells} == wanted
+    differ = [f"{c.snippet} [{c.method}] on {c.python} ({c.path}): {'; '.join(c.problems)}"
+              for c in cells if not c.agrees]
+    assert differ == [], f"{len(cells)} runs in {seconds:.1f} s"
+    assert all(c.outcome == "hangs" for c in cells if c.snippet == "queue_race_forced")
+
+
+@pytest.mark.skipif(os.environ.get("IPCSNIPPETS_FULL_MATRIX") != "1",
+                    reason="the full matrix takes minutes: set IPCSNIPPETS_FULL_MATRIX=1")
+@pytest.mark.timeout(900)
+def test_full_matrix_agrees_with_the_catalog(interpreters):
+    started = time.monotonic()
+    cells = matrix.run_matrix(interpreters)
+    seconds = time.monotonic() - started
+    differ = [f"{c.snippet} [{c.method}] on {c.python}: {'; '.join(c.problems)}" for c in cells if not c.agrees]
+    print(f"full matrix: {len(cells)} runs on {len(interpreters)} interpreters in {seconds:.1f} s")
+    assert differ == []
+
+
+def test_the_stored_matrix_is_current_and_agrees():
+    assert matrix.check_stored() == []
+
+
+def test_a_partial_matrix_prints_the_grid_and_writes_nothing(interpreters):
+    before = matrix.MATRIX_JSON.stat().st_mtime_ns if matrix.MATRIX_JSON.exists() else None
+    done = cli("check", "--matrix", "pipe_greetings", "--start-method", "fork")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{len(interpreters)} interpreters: ")
+    assert sum("1/1 ok" in line for line in lines) == len(interpreters)
+    assert lines[-1] == "a partial matrix (names or start methods chosen): the page data was not written"
+    after = matrix.MATRIX_JSON.stat().st_mtime_ns if matrix.MATRIX_JSON.exists() else None
+    assert after == before
+
+
+# --- the page -----------------------------------------------------------------
+
+def _stored_example():
+    old = Interpreter(path="/opt/python3.9", version=(3, 9, 18), found="PATH")
+    new = Interpreter(path="/opt/python3.13", version=(3, 13, 0), found="PATH")
+
+    def cell(i, method, problems=()):
+        return Cell(python=i.label, path=i.path, snippet="queue_close", method=method, outcome="completes",
+                    result="completed (exit status 0)", expected="completes",
+                    expect_key="*>=3.13" if i is new else "*", problems=list(problems), duration=0.2,
+                    output_tail="queue.Queue has shutdown(): False" if problems else "")
+
+    cells = [cell(old, m) for m in ("fork", "spawn")]
+    cells += [cell(new, "fork"), cell(new, "spawn", [r"output does not show /^queue\.Queue has shutdown\(\): True$/"])]
+    return {
+        "command": matrix.COMMAND, "date": "2025-01-01", "platform": "Linux", "cpu_count": 2,
+        "load_average_before": [0.1, 0.1, 0.1], "jobs": 8, "hang_limit_s": None, "wall_seconds": 1.0,
+        "interpreters": [vars(old), vars(new)],
+        "snippets": {"queue_close": {
+            "page": "queues/kinds.md", "title": "close() and join_thread()", "source_sha256": "0" * 64,
+            "expect": {
+                "*": {"describe": "completes", "shows": ["^a$", "^queue\\.Queue has shutdown\\(\\): False$"], "hides": []},
+                "*>=3.13": {"describe": "completes", "shows": ["^a$", "^queue\\.Queue has shutdown\\(\\): True$"], "hides": []},
+            },
+        }},
+        "cells": [vars(c) for c in cells],
+    }
+
+
+def test_the_page_marks_a_difference_with_a_sign_and_words_and_explains_it():
+    md = matrix.render(_stored_example())
+    grid = [line for line in md.splitlines() if line.startswith("| [3.13.0]")][0]
+    assert "❌ **1 of 1 differ**" in grid and "[`queue_close`](#differs-3-13-0-spawn-queue-close)" in grid
+    assert "✅ [1 of 1 as catalogued](#python-3-13-0)" in grid  # fork
+    assert "**1 differ from the catalog**" in md
+    explained = [line for line in md.splitlines() if "{ #differs-3-13-0-spawn-queue-close }" in line][0]
+    assert "[`queue_close`](queues/kinds.md) on Python 3.13.0, start method spawn" in explained
+    assert r"`output does not show /^queue\.Queue has shutdown\(\): True$/`" in md
+    assert "    queue.Queue has shutdown(): False" in md  # the run's own output
+
+
+def test_the_page_says_where_the_version_matters_and_that_3_14_is_not_verified():
+    md = matrix.render(_stored_example())
+    assert "every start method, before Python 3.13: completes; the output shows " \
+           r"`^queue\.Queue has shutdown\(\): False$` (checked on 3.9.18)." in md
+    assert "every start method, Python 3.13 and newer: completes; the output shows " \
+           r"`^queue\.Queue has shutdown\(\): True$` (checked on 3.13.0; ❌ differs on 3.13.0)." in md
+    assert "| 3.14 | ⚪ not verified: not installed here |" in md
+    assert "**Python 3.14 is not verified here** (no interpreter). Its known change: forkserver becomes " \
+           "the default start method on Linux" in md
+
+
+def test_a_hand_edited_or_stale_stored_matrix_is_caught(tmp_path, monkeypatch):
+    monkeypatch.setattr(matrix, "MATRIX_JSON", tmp_path / "matrix.json")
+    monkeypatch.setattr(matrix, "MATRIX_MD", tmp_path / "matrix.md")
+    monkeypatch.setattr(matrix, "MEASURED_DIR", tmp_path)
+    stored = _stored_example()
+    matrix.write(stored)
+    assert json.loads((tmp_path / "matrix.json").read_text()) == json.loads(json.dumps(stored))
+    (tmp_path / "matrix.md").write_text(matrix.render(stored).replace("❌", "✅"))
+    problems = matrix.check_stored()
+    assert "matrix.md does not match matrix.json (edited by hand?)" in problems
+    assert any(p.startswith("queue_close [spawn] on Python 3.13.0: output does not show") for p in problems)
+    if "queue_close" in catalog.CATALOG:
+        assert any(p.startswith("queue_close: the snippet changed since the matrix was run") for p in problems)
+    others = [n for n in catalog.names() if n != "queue_close"]
+    assert all(any(p.startswith(f"{n}: not in the stored matrix") for p in problems) for n in others)
