@@ -322,6 +322,12 @@ class Tab:
             self.errors.append(f"console error: {message.text}")
 
     def _on_failed(self, request):
+        # ERR_ABORTED is a request the browser itself cancelled because the
+        # tab navigated on before it finished (the search worker, the
+        # favicon): not a fault of the site. A missing file is an HTTP 404
+        # (see _on_response); a refused connection is another error.
+        if request.failure == "net::ERR_ABORTED":
+            return
         if not self._is_foreign(request.url):  # blocked ones are in self.foreign
             self.errors.append(f"request failed: {request.url} ({request.failure})")
 
