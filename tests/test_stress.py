@@ -181,15 +181,16 @@ def test_race_rates_were_measured_with_200_runs_per_method_and_say_how():
         assert word in fragment
 
 
-def test_sentinel_fix_lost_nothing_and_the_taught_fix_lost_items_in_every_measured_run():
+def test_sentinel_fix_lost_nothing_in_200_runs_and_the_taught_fix_lost_items_in_nearly_all():
     stored = _stored("fix_rates")
+    assert stored["command"] == stress.PAGES_COMMAND
     by_name = {m["snippet"]: m for m in stored["snippets"]}
     for method, t in by_name["sentinel_fix"]["methods"].items():
         assert t["runs"] >= 200, method
         assert (t["completed"], t["hung"], t["lost_items"], t["raised"]) == (t["runs"], 0, 0, 0), method
     for method, t in by_name["timeout_fix_taught"]["methods"].items():
         assert t["runs"] >= 200, method
-        assert t["lost_items"] > 0 and t["completed"] == 0, method
+        assert t["lost_items"] > 0.9 * t["runs"], method
 
 
 @pytest.fixture

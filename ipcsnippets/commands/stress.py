@@ -284,7 +284,7 @@ def _stress(args) -> int:
     print(f"{m['command']}")
     print(f"Python {machine['python']}, {machine['cpu_count']} CPUs, load average {_load_text(load)} at the start; "
           f"a run counts as hung after {m['timeout_s']:g} s; {m['wall_seconds']:g} s in all; "
-          f"other processes used {_share_text(m['other_cpu_share'])} of the CPUs meanwhile")
+          f"other processes kept {_share_text(m['other_cpu_share'])} of the CPUs busy meanwhile")
     _print_table(m)
     if args.json:
         stored = {**machine, "load_average_before": load, **m, "runs": {
@@ -377,7 +377,7 @@ def write(stored: dict) -> None:
 
 
 QUIET = 0.1
-"""Below this share of the CPUs used by other processes, the machine counts as otherwise quiet."""
+"""Below this share of the CPUs kept busy by other processes, the machine counts as otherwise quiet."""
 
 
 def _busy(stored: dict) -> str:
@@ -388,8 +388,8 @@ def _busy(stored: dict) -> str:
         return text
     busiest = max(shares)
     if busiest < QUIET:
-        return text + f"; other processes used at most {_share_text(busiest)} of the CPUs meanwhile (otherwise quiet)"
-    return text + (f"; **the machine was busy**: other processes used up to {_share_text(busiest)} of the CPUs "
+        return text + f"; the machine was otherwise quiet (other processes kept at most {_share_text(busiest)} of the CPUs busy)"
+    return text + (f"; **the machine was busy**: other processes kept up to {_share_text(busiest)} of the CPUs busy "
                    f"meanwhile, which changes the timing of races")
 
 
@@ -417,7 +417,7 @@ def render(stored: dict) -> str:
         limit = m["timeout_s"]
         slowest = max((t["max_s"] for t in m["methods"].values() if t["max_s"] is not None), default=None)
         note = (f"`{m['snippet']}`: `{m['command']}` ({m['jobs']} runs at a time, {m['wall_seconds']:g} s; "
-                f"other processes used {_share_text(m['other_cpu_share'])} of the CPUs); a run that had not ended "
+                f"other processes kept {_share_text(m['other_cpu_share'])} of the CPUs busy); a run that had not ended "
                 f"after {limit:g} s counted as hung"
                 + (f" (the catalog's limit is {m['catalog_timeout_s']:g} s)" if limit != m["catalog_timeout_s"] else "")
                 + (f"; the slowest run that ended took {slowest:.2f} s" if slowest is not None else "; no run ended by itself")
@@ -427,7 +427,9 @@ def render(stored: dict) -> str:
                      f"have been slow.**")
         disagree = sum(t["disagree"] for t in m["methods"].values())
         if disagree:
-            note += f" **{disagree} runs did not do what the catalog expects ({', '.join(sorted(set(m['expected'].values())))}).**"
+            how = ", ".join(f"{method} {t['disagree']}" for method, t in m["methods"].items() if t["disagree"])
+            note += (f" **{disagree} of the runs ({how}) did not do what the catalog expects: "
+                     f"{', '.join(sorted(set(m['expected'].values())))}.**")
         notes.append(note)
     lines.append(
         f"{stored['caption']} Measured on {stored['date']} with `{stored['command']}`: CPython {stored['python']}, "
