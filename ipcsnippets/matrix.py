@@ -632,8 +632,7 @@ def main(args) -> int:
         print("a partial matrix (names or start methods chosen): the page data was not written")
     else:
         write(record(interpreters, cells, seconds, args.hang_limit, jobs, load_before))
-        rel = lambda p: os.path.relpath(p, catalog.ROOT)
-        print(f"wrote {rel(MATRIX_JSON)} and {rel(MATRIX_MD)}")
+        print(f"wrote {os.path.relpath(MATRIX_JSON, catalog.ROOT)} and {os.path.relpath(MATRIX_MD, catalog.ROOT)}")
     return 1 if differ else 0
 
 
