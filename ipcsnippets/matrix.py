@@ -21,19 +21,17 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import catalog, outputs, runner
 from .catalog import HANGS, START_METHODS
-from .runner import RunnerError, RunResult, python_version, run
+from .runner import RunnerError, RunResult, python_version
 
 MEASURED_DIR = catalog.DOCS_DIR / "measured"
 MATRIX_JSON = MEASURED_DIR / "matrix.json"
@@ -56,65 +54,7 @@ NOT_RUN = "⚪"
 
 # --- running many runs, interruptibly --------------------------------------
 
-class _Cancelled(Exception):
-    pass
-
-
-def run_all(
-    jobs: Sequence[dict],
-    workers: Optional[int] = None,
-    progress: Optional[Callable[[int, int], None]] = None,
-) -> List[RunResult]:
-    """Run every job (the keyword arguments of [run][ipcsnippets.runner.run])
-    in a pool of threads; return the results in the order of the jobs.
-
-    Each run is its own process tree in its own session. On Ctrl-C (or any
-    error) the pool starts no new run, kills every tree it already started,
-    waits for its threads, and re-raises: nothing it started outlives it.
-    ``progress(done, total)`` is called in the caller's thread after each run.
-    """
-    stop = threading.Event()
-
-    def one(kwargs: dict) -> RunResult:
-        if stop.is_set():
-            raise _Cancelled()
-        return run(**kwargs)
-
-    total = len(jobs)
-    pool = ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1))
-    futures = [pool.submit(one, job) for job in jobs]
-    try:
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                future.result()  # a run that failed to start stops the whole pool
-            if progress and done:
-                progress(total - len(pending), total)
-        return [f.result() for f in futures]
-    except BaseException:
-        _stop_everything(stop, futures)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-
-
-def _stop_everything(stop: threading.Event, futures) -> None:
-    """Start nothing new, kill the trees already running, wait for the threads.
-    A second Ctrl-C while we clean up is ignored, so the cleanup finishes."""
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-    try:
-        stop.set()
-        for f in futures:
-            f.cancel()
-        # A run that was starting while we looked is caught on the next round.
-        while not all(f.done() for f in futures):
-            runner.stop_all()
-            wait(futures, timeout=0.2)
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
+run_all = runner.run_many  # the pool behind check --matrix and stress
 
 
 # --- interpreters -------------------------------------------------------------

@@ -19,9 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import catalog
 from .catalog import COMPLETES, HANGS, RAISES, Expect
@@ -103,7 +104,7 @@ class RunResult:
             return f"raised {self.exception} (exit status {self.exit_code})"
         if self.outcome == KILLED:
             return f"was killed by signal {-self.exit_code}"
-        return f"completed (exit status 0)" if self.exit_code == 0 else f"exited with status {self.exit_code}"
+        return "completed (exit status 0)" if self.exit_code == 0 else f"exited with status {self.exit_code}"
 
     def stack_report(self) -> str:
         """The stacks of a hung run, one labelled block per process."""
@@ -474,26 +475,66 @@ def _process_name(pid: int, pgid: int, cmd: str, text: str) -> str:
     return "process"
 
 
-def run_many(jobs: Sequence[tuple], workers: Optional[int] = None) -> List[RunResult]:
-    """Run ``(name, start_method)`` pairs in parallel threads, keeping order.
+class _Cancelled(Exception):
+    pass
 
-    On Ctrl-C (or any error) the runs not started are cancelled and every
-    process tree still running is killed before the exception goes on.
+
+def run_many(
+    jobs: Sequence,
+    workers: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> List[RunResult]:
+    """Run every job in a pool of threads; return the results in the order
+    of the jobs. A job is the keyword arguments of [run][ipcsnippets.runner.run]
+    as a dict, or its positional arguments as a tuple.
+
+    Each run is its own process tree in its own session. On Ctrl-C (or any
+    error) the pool starts no new run, kills every tree it already started,
+    waits for its threads, and re-raises: nothing it started outlives it.
+    ``progress(done, total)`` is called in the caller's thread after each run.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    stop = threading.Event()
 
-    # Most runs wait (on a timeout, on a child): twice the cores keeps them busy.
+    def one(kwargs) -> RunResult:
+        if stop.is_set():
+            raise _Cancelled()
+        return run(**kwargs) if isinstance(kwargs, dict) else run(*kwargs)
+
+    total = len(jobs)
     pool = ThreadPoolExecutor(max_workers=workers or 2 * (os.cpu_count() or 1))
-    futures = [pool.submit(run, *job) for job in jobs]
+    futures = [pool.submit(one, job) for job in jobs]
     try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()  # a run that failed to start stops the whole pool
+            if progress and done:
+                progress(total - len(pending), total)
         return [f.result() for f in futures]
     except BaseException:
-        for f in futures:
-            f.cancel()
-        stop_all()
+        _stop_everything(stop, futures)
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _stop_everything(stop: threading.Event, futures) -> None:
+    """Start nothing new, kill the trees already running, wait for the threads.
+    A second Ctrl-C while we clean up is ignored, so the cleanup finishes."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        stop.set()
+        for f in futures:
+            f.cancel()
+        # A run that was starting while we looked is caught on the next round.
+        while not all(f.done() for f in futures):
+            stop_all()
+            wait(futures, timeout=0.2)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
 
 
 def stop_all() -> None:
