@@ -220,6 +220,12 @@ def once(tmp_path_factory, key: str, make):
 
 
 @pytest.fixture(scope="session")
+def shared_once(tmp_path_factory):
+    """``shared_once(key, make)``: see ``once``; for tests outside this file."""
+    return lambda key, make: once(tmp_path_factory, key, make)
+
+
+@pytest.fixture(scope="session")
 def snippet_run(tmp_path_factory):
     """``snippet_run(name, method)``: one run of a snippet under a start method,
     shared by every test that asks about that same run. Tests that repeat a

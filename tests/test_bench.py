@@ -40,25 +40,11 @@ def _quick_run(path: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def quick(tmp_path_factory):
+def quick(shared_once, tmp_path_factory):
     """One quick run of the bench (a few seconds) per test run, whatever the
-    number of xdist workers (the first worker runs it under a file lock, the
-    others read its result), with /dev/shm before and after."""
-    import fcntl
-    import pickle
-
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "ipc-bench-quick"
-    folder.mkdir(parents=True, exist_ok=True)
-    result = folder / "result.pickle"
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not result.exists():
-                result.write_bytes(pickle.dumps(_quick_run(folder / "bench.json")))
-            return pickle.loads(result.read_bytes())
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    number of xdist workers, with /dev/shm before and after."""
+    folder = tmp_path_factory.mktemp("ipc-bench-quick")
+    return shared_once("ipc-bench-quick", lambda: _quick_run(folder / "bench.json"))
 
 
 def test_quick_bench_completes_and_leaves_no_process(quick):
