@@ -24,6 +24,13 @@ _SEMLOCK = (
     r"start\(\) -> RuntimeError: A SemLock created in a fork context is being shared "
     r"with a process in a spawn context"
 )
+# lock_argument_collected / lock_argument_kept: the child either opens the lock
+# or dies rebuilding it, and the parent prints the child's exit code.
+_LOCK_OPENED = r"^child: holding the lock\nparent: the child's exit code is 0$"
+_LOCK_GONE = (
+    r"^FileNotFoundError: \[Errno 2\] No such file or directory\n"
+    r"parent: the child's exit code is 1$"
+)
 
 SNIPPETS = (
     Snippet(
@@ -99,5 +106,29 @@ SNIPPETS = (
         # Only fork copies the threaded parent; spawn and forkserver never
         # fork it, so under them the program has nothing to show.
         start_methods=("fork",),
+    ),
+    Snippet(
+        name="lock_argument_collected",
+        title="A Lock created inline as a Process argument is gone before a spawn child opens it",
+        page=PAGE,
+        expect={
+            # fork: the child inherits the semaphore itself; no name to open.
+            "fork": completes(_LOCK_OPENED, hides=(r"Error",)),
+            # spawn: the name is unlinked inside start(), long before the new
+            # interpreter unpickles the lock.
+            "spawn": completes(_LOCK_GONE, hides=(r"holding the lock",)),
+            # forkserver: a race between the parent leaving start() and the
+            # quickly forked child opening the name; the parent usually wins.
+            "forkserver": completes(f"(?:{_LOCK_GONE})|(?:{_LOCK_OPENED})"),
+        },
+        timeout=10,
+        deterministic=False,  # under forkserver either outcome happens
+    ),
+    Snippet(
+        name="lock_argument_kept",
+        title="Keep a reference to the Lock until the child is joined",
+        page=PAGE,
+        expect={"*": completes(_LOCK_OPENED, hides=(r"Error",))},
+        timeout=10,
     ),
 )
