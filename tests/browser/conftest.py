@@ -1,9 +1,9 @@
 """A real browser on the built site: Debian's Chromium, driven by Playwright.
 
-Each test process (each pytest-xdist worker) builds the site once, into its own
-temporary folder (a build takes a second or two), and serves it with
-http.server on 127.0.0.1 from a thread. One Chromium serves the browser tests
-that run one after another; every test gets a fresh browser context, which
+The site is built once per test run (tests/conftest.py's ``built_site``) and
+served with http.server on 127.0.0.1 from a thread. One pytest-xdist worker
+runs all the browser tests, one after another, with one Chromium; every test
+gets a fresh browser context, which
 records what a reader's browser would do and blocks (and records) any request
 to another host, so no test ever reaches the Internet.
 
@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOST = "127.0.0.1"
 ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step says which
+SEARCH_INDEX = "/search/search_index.json"  # every page's search worker fetches it after load
 HERE = Path(__file__).resolve().parent
 
 
@@ -300,13 +301,15 @@ class Tab:
         self.foreign: List[str] = []
         self.errors: List[str] = []
         self.finished = []
+        self.pending: Set = set()  # requests made and not yet finished or failed
         self.context.route(self._is_foreign, self._block)
         self.page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught exception: {error}"))
+        self.page.on("request", lambda request: self.pending.add(request))
         self.page.on("requestfailed", self._on_failed)
         self.page.on("response", self._on_response)
-        self.page.on("requestfinished", lambda request: self.finished.append(request))
+        self.page.on("requestfinished", self._on_finished)
 
     @staticmethod
     def _is_foreign(url: str) -> bool:
@@ -321,7 +324,12 @@ class Tab:
         if message.type == "error":
             self.errors.append(f"console error: {message.text}")
 
+    def _on_finished(self, request):
+        self.pending.discard(request)
+        self.finished.append(request)
+
     def _on_failed(self, request):
+        self.pending.discard(request)
         # ERR_ABORTED is a request the browser itself cancelled because the
         # tab navigated on before it finished (the search worker, the
         # favicon): not a fault of the site. A missing file is an HTTP 404
@@ -341,11 +349,25 @@ class Tab:
         assert response is not None and response.ok, f"{path}: {response and response.status}"
         return self.page
 
+    def open_settled(self, path: str):
+        """Load ``path`` and wait until every request it made has ended,
+        the late ones included: Material's search worker fetches the search
+        index after the load event. Cheaper than Playwright's "networkidle",
+        which waits for half a second of silence after the last request."""
+        with self.page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)):
+            page = self.open(path)
+        deadline = time.monotonic() + ACTION_TIMEOUT_MS / 1000
+        while self.pending and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # lets Playwright deliver the events that end them
+        self.errors += [f"request never ended: {request.url}" for request in self.pending]
+        return page
+
     def forget(self):
         """Start recording afresh (to tell one page's doings from the next's)."""
         self.foreign.clear()
         self.errors.clear()
         self.finished.clear()
+        self.pending.clear()
 
     def bytes_received(self) -> int:
         """Bytes over the wire for what this tab loaded: headers and bodies."""
@@ -393,6 +415,17 @@ def browser():
     return _SESSION.browser()
 
 
+@pytest.fixture(scope="module")
+def module_tab(site_url) -> Iterator[Tab]:
+    """One tab for every test of a module, as a reader going from page to
+    page; a test calls ``forget()`` before its own page. A fresh context
+    starts a renderer process: it doubles the CPU cost of a page."""
+    require_browser()
+    tab = Tab(_SESSION.browser(), site_url)
+    yield tab
+    tab.close()
+
+
 @pytest.fixture
 def new_tab(browser, request):
     """Open fresh tabs: ``new_tab()`` on the built site, ``new_tab(url)`` elsewhere."""
@@ -405,3 +438,4 @@ def new_tab(browser, request):
     yield new
     for tab in tabs:
         tab.close()
+

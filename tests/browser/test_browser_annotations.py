@@ -1,42 +1,47 @@
-"""Code annotations (content.code.annotate) work: a numbered marker in the
-code opens its note, and the copy button copies the code without it.
+"""Code annotations (content.code.annotate) work: the numbered marker on the
+home page's command opens its note, and the copy button copies the command
+without the marker."""
+import re
 
-No page uses them yet, so the check runs on a throw-away copy of the project
-with one page added.
-"""
-import time
+import pytest
 
-NOTE = "The child inherits this queue."
-PAGE = f'''# Annotated
+from ipcsnippets import catalog
 
-```python
-import multiprocessing
+# Every browser test runs on one pytest-xdist worker, back to back, with one
+# Chromium (--dist loadgroup, set in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")
 
-queue = multiprocessing.Queue()  # (1)!
-```
-
-1.  {NOTE}
-'''
+COMMAND = "python -m ipcsnippets run queue_race_forced --start-method spawn"
 
 
-def test_an_annotation_opens_its_note_and_is_not_copied(throwaway_site, new_tab):
-    tab = new_tab(throwaway_site({"annotated.md": PAGE}))
-    page = tab.open("annotated/")
-    block = page.locator(".md-content .highlight").first
+def note_in_the_source() -> str:
+    """The first words of the note under the annotated command in docs/index.md."""
+    text = (catalog.DOCS_DIR / "index.md").read_text()
+    found = re.search(re.escape(COMMAND) + r"  # \(1\)!\n```\n\n1\.  (.+)\n", text)
+    assert found, "docs/index.md no longer annotates the run command"
+    return found.group(1)
+
+
+def test_the_annotation_opens_its_note_and_is_not_copied(new_tab):
+    note_start = note_in_the_source()
+    tab = new_tab()
+    page = tab.open("")
+    block = page.locator(".md-content .highlight", has_text=COMMAND)
     marker = block.locator(".md-annotation")
     marker.wait_for()
     assert marker.count() == 1
-    assert "(1)!" not in block.locator("pre > code").inner_text()
+    shown = block.locator("pre > code").inner_text()
+    assert shown.startswith(COMMAND) and "(1)" not in shown  # the marker is drawn, not written
 
     marker.locator(".md-annotation__index").click(force=True)  # it pulses: never "stable"
     note = marker.locator(".md-tooltip__inner")
     note.wait_for()
-    assert NOTE in note.inner_text()
+    assert note_start in " ".join(note.inner_text().split())
+    page.locator(".md-content h1").click()  # a click elsewhere closes the note
+    note.wait_for(state="hidden")  # on a one-line block it covers the copy button
 
+    page.evaluate("navigator.clipboard.writeText('')")
     block.locator('pre > nav > button[data-md-type="copy"]').click()
-    code = "import multiprocessing\n\nqueue = multiprocessing.Queue()"
-    deadline = time.monotonic() + 3
-    while (copied := page.evaluate("navigator.clipboard.readText()")) != code and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert copied == code
+    page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
+    assert page.evaluate("navigator.clipboard.readText()") == COMMAND
     assert not tab.errors and not tab.foreign

@@ -1,12 +1,26 @@
 """Every page of the built site, opened in Chromium the way a reader opens it.
 
-One walk over every HTML file of the site, in one test (so that pytest-xdist
-runs it once): each page must load without a console error, an uncaught
+One test per page. Each page must load without a console error, an uncaught
 exception, a failed request or an HTTP error; make no request to a host other
 than 127.0.0.1 (fonts, scripts, analytics, repository statistics); give every
 code block its copy button; and stay within its weight budget.
+
+And what a reader copies is the program the tests run: each program the
+catalog places on the page is shown whole, in a block titled
+``snippets/NAME.py``, whose text (the code element's innerText, what the copy
+button copies) is the file, except for one thing: pymdownx.snippets leaves out
+the lines that mark named sections (``# --8<-- [start:part]``), which only
+the page's excerpts use. So a reader runs the same program, without those
+comments.
 """
 import pytest
+from pymdownx.snippets import SnippetPreprocessor
+
+from ipcsnippets import catalog
+
+# Every browser test runs on one pytest-xdist worker, back to back, with one
+# Chromium (--dist loadgroup, set in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")
 
 # Bytes over the wire for one page with a cold cache (routing requests turns
 # the browser's cache off), served uncompressed by http.server: the HTML,
@@ -15,6 +29,23 @@ import pytest
 # a quarter of it. Raise the budget with a reason.
 PAGE_BUDGET = 1_500_000
 COPY_BUTTON_WAIT_MS = 5_000
+SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # what pymdownx.snippets leaves out
+COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'
+
+
+def site_pages() -> list:
+    """Every page the site is built from, relative to docs/ (the folders
+    mkdocs.yml excludes, and dot folders, hold no page), and the 404 page."""
+    pages = []
+    for path in sorted(catalog.DOCS_DIR.rglob("*.md")):
+        relative = path.relative_to(catalog.DOCS_DIR)
+        if relative.parts[0] in ("outputs", "measured") or relative.parts[0].startswith("."):
+            continue
+        pages.append(relative.as_posix())
+    return pages + ["404.html"]
+
+
+PAGES = site_pages()
 
 ALL_BLOCKS_HAVE_BUTTONS = """() => document.querySelectorAll("pre > code").length
     === document.querySelectorAll('pre > nav > button[data-md-type="copy"]').length"""
@@ -22,39 +53,108 @@ BLOCKS_WITHOUT_BUTTON = """() => [...document.querySelectorAll("pre > code")]
     .filter(code => !code.parentElement.querySelector(':scope > nav > button[data-md-type="copy"]'))
     .map(code => code.innerText.split("\\n")[0].slice(0, 60))"""
 
+# For each block titled snippets/NAME.py: open what hides it as a reader would
+# (a collapsed admonition, a content tab not chosen), read the code's text as
+# shown, press its copy button and read the clipboard. The first program's
+# button is pressed by Playwright, as a reader's click (see below); pressing
+# the others from the page runs the same copy handler, at a tenth of the cost.
+PROGRAMS = """async ({titles, skipClick}) => {
+    const found = {};
+    for (const block of document.querySelectorAll(".highlight")) {
+        const title = block.querySelector(":scope > .filename")?.textContent;
+        if (!titles.includes(title)) continue;
+        for (let hider = block.parentElement; hider; hider = hider.parentElement) {
+            if (hider.tagName === "DETAILS") hider.open = true;
+        }
+        for (let tab = block.closest(".tabbed-block"); tab; tab = tab.parentElement.closest(".tabbed-block")) {
+            const index = [...tab.parentElement.children].indexOf(tab);
+            tab.closest(".tabbed-set").querySelector(":scope > .tabbed-labels").children[index].click();
+        }
+        const code = block.querySelector("pre > code");
+        const entry = {count: (found[title]?.count || 0) + 1, visible: code.checkVisibility(), shown: code.innerText};
+        if (title !== skipClick) {
+            await navigator.clipboard.writeText("");
+            block.querySelector('pre > nav > button[data-md-type="copy"]').click();
+            for (let i = 0; i < 100 && (entry.copied = await navigator.clipboard.readText()) === ""; i++) {
+                await new Promise(resolve => setTimeout(resolve, 20));
+            }
+        }
+        found[title] = entry;
+    }
+    return found;
+}"""
 
-@pytest.mark.timeout(180)  # about 20 pages, each until its network is quiet; slow on a busy machine
-def test_every_page_loads_cleanly_offline_with_copy_buttons(site, new_tab):
+
+def as_shown(source: str) -> str:
+    """The file as a page shows it whole: without the section-mark lines.
+    (A mark escaped as ``;--8<--`` would be shown; the snippets have none.)"""
+    return "".join(line for line in source.splitlines(keepends=True)
+                   if not ("8<-" in line and SECTION_MARK.match(line.rstrip("\n"))))
+
+
+def path_of_page(doc: str, page_url) -> str:
+    return doc if doc.endswith(".html") else page_url(doc)
+
+
+def test_only_the_section_mark_lines_are_left_out():
+    source = ("def f():\n"
+              "    # --8<-- [start:body]\n"
+              "    return '8<-'\n"
+              "    # --8<-- [end:body]\n")
+    assert as_shown(source) == "def f():\n    return '8<-'\n"
+
+
+def test_every_built_page_is_walked(site, page_url):
+    built = sorted(html.relative_to(site).as_posix() for html in site.rglob("*.html"))
+    walked = sorted(path_of_page(doc, page_url) + ("index.html" if not doc.endswith(".html") else "")
+                    for doc in PAGES)
+    assert walked == built
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_loads_cleanly_offline_and_its_programs_copy_as_their_files(module_tab, page_url, doc):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    htmls = sorted(site.rglob("*.html"))
-    assert len(htmls) > 10
-    tab = new_tab()
-    problems, weights = {}, {}
-    for html in htmls:
-        relative = html.relative_to(site).as_posix()
-        path = relative[: -len("index.html")] if relative.endswith("index.html") else relative
-        tab.forget()
-        found = []
-        try:
-            # networkidle: late requests (the search index, a script's fetch) count too.
-            page = tab.open(path, wait_until="networkidle")
-            try:  # Material adds the copy buttons from a script, a moment after load
-                page.wait_for_function(ALL_BLOCKS_HAVE_BUTTONS, timeout=COPY_BUTTON_WAIT_MS)
-            except PlaywrightTimeout:
-                found += [f"code block without a copy button: {first_line!r}"
-                          for first_line in page.evaluate(BLOCKS_WITHOUT_BUTTON)]
-        except Exception as error:  # one broken page must not hide the others
-            found.append(f"could not open: {str(error).splitlines()[0]}")
-        found += tab.errors
-        found += [f"request to another host: {url}" for url in tab.foreign]
-        weights["/" + path] = tab.bytes_received()
-        if weights["/" + path] > PAGE_BUDGET:
-            found.append(f"{weights['/' + path]} bytes over the wire, over the budget of {PAGE_BUDGET}")
-        if found:
-            problems["/" + path] = found
+    tab = module_tab
+    tab.forget()
+    page = tab.open_settled(path_of_page(doc, page_url))
+    problems = []
+    try:  # Material adds the copy buttons from a script, a moment after load
+        page.wait_for_function(ALL_BLOCKS_HAVE_BUTTONS, timeout=COPY_BUTTON_WAIT_MS)
+    except PlaywrightTimeout:
+        problems += [f"code block without a copy button: {first_line!r}"
+                     for first_line in page.evaluate(BLOCKS_WITHOUT_BUTTON)]
+    weight = tab.bytes_received()
+    print(f"\n{doc}: {weight} bytes over the wire (cold cache, uncompressed)")
+    if weight > PAGE_BUDGET:
+        problems.append(f"{weight} bytes over the wire, over the budget of {PAGE_BUDGET}")
 
-    heaviest = max(weights, key=weights.get)
-    print(f"\n{len(weights)} pages; heaviest {heaviest}: {weights[heaviest]} bytes over the wire "
-          f"(cold cache, uncompressed); lightest: {min(weights.values())} bytes")
-    assert problems == {}
+    programs = sorted((s for s in catalog.CATALOG.values() if s.page == doc), key=lambda s: s.name)
+    titles = [f"snippets/{s.name}.py" for s in programs]
+    if titles:
+        # A reader's click on the first program's copy button: Playwright
+        # checks that it is visible, enabled and not covered before it clicks.
+        first = page.locator(".highlight").filter(
+            has=page.locator(":scope > .filename", has_text=titles[0])).first
+        found = page.evaluate(PROGRAMS, {"titles": titles[:1], "skipClick": titles[0]})
+        page.evaluate("navigator.clipboard.writeText('')")
+        first.locator(COPY_BUTTON).click()
+        page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
+        found[titles[0]]["copied"] = page.evaluate("navigator.clipboard.readText()")
+        found.update(page.evaluate(PROGRAMS, {"titles": titles[1:], "skipClick": None}))
+        for snippet in programs:
+            title = f"snippets/{snippet.name}.py"
+            expected = as_shown(snippet.path.read_text())
+            got = found.get(title)
+            if got is None or got["count"] != 1:
+                problems.append(f"{title}: {got and got['count'] or 0} blocks titled so (want 1)")
+            elif not got["visible"]:
+                problems.append(f"{title}: still hidden after opening what hides it")
+            elif got["shown"] != expected:
+                problems.append(f"{title}: the block's text differs from the file")
+            # Material's copy button trims trailing whitespace: the final newline.
+            elif got.get("copied") != expected.rstrip():
+                problems.append(f"{title}: the copy button copied something else: {str(got.get('copied'))[-80:]!r}")
+    problems += tab.errors
+    problems += [f"request to another host: {url}" for url in tab.foreign]
+    assert problems == []

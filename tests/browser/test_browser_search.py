@@ -9,6 +9,10 @@ import pytest
 
 from ipcsnippets import catalog
 
+# Every browser test runs on one pytest-xdist worker, back to back, with one
+# Chromium (--dist loadgroup, set in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")
+
 TERMS = ("JoinableQueue", "forkserver")
 RESULT_LINKS = "li.md-search-result__item a.md-search-result__link"
 # The search worker downloads the index and builds it before the first answer:
@@ -48,19 +52,14 @@ def path_of(href: str) -> str:
     return urlsplit(href).path.lstrip("/")
 
 
-@pytest.mark.parametrize("term", TERMS)
-def test_search_finds_the_pages_whose_programs_use_it(new_tab, page_url, term):
-    expected = [page_url(doc) for doc in pages_whose_programs_use(term)]
-    assert expected, f"no program in the catalog uses {term}"
-    tab = new_tab()
-    page = tab.open("")
+def search_and_follow(page, term: str, expected: list) -> None:
+    """Search ``term``; every page in ``expected`` must be among the results.
+    Then click the best-ranked result on one of them that shows the word (a
+    section that contains it): the page opens there, the word highlighted
+    (search.highlight)."""
     hrefs = search(page, term)
     found = [path_of(href) for href in hrefs]
-    assert set(expected) <= set(found), found
-
-    # The reader clicks the best-ranked result on one of the right pages that
-    # shows the word (a section that contains it): the page opens there, with
-    # the word highlighted (search.highlight).
+    assert set(expected) <= set(found), (term, found)
     links = page.locator(RESULT_LINKS)
     best = next(i for i, href in enumerate(hrefs)
                 if found[i] in expected and f"h={term.lower()}" in href.lower() and links.nth(i).is_visible())
@@ -69,4 +68,16 @@ def test_search_finds_the_pages_whose_programs_use_it(new_tab, page_url, term):
     marks = page.locator("mark[data-md-highlight]")
     marks.first.wait_for(state="attached")
     assert term.lower() in marks.first.inner_text().lower()
+
+
+def test_search_finds_the_pages_whose_programs_use_each_term(new_tab, page_url):
+    """A reader searches from the home page, follows a result, and searches
+    again from there: each term once (every search loads and builds the index
+    in the browser, about a second of CPU per page)."""
+    tab = new_tab()
+    page = tab.open("")
+    for term in TERMS:
+        expected = [page_url(doc) for doc in pages_whose_programs_use(term)]
+        assert expected, f"no program in the catalog uses {term}"
+        search_and_follow(page, term, expected)
     assert not tab.errors and not tab.foreign
