@@ -10,17 +10,34 @@ from pathlib import Path
 
 import pytest
 
-from ipcsnippets import runner
+# The suite starts about a thousand Python processes (runs, command lines,
+# xdist workers). Where PYTHONDONTWRITEBYTECODE is set, each of them compiles
+# ipcsnippets and pytest rewrites every test module again: about 6 s of CPU.
+# __pycache__ folders are ignored by git.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+from ipcsnippets import runner  # noqa: E402  (after the bytecode setting)
 
 # Long-lived helpers: the interpreter's own, and the runner's watchdog.
 HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
 
 
+def _boot_time() -> float:
+    with open("/proc/stat") as f:
+        return next(float(line.split()[1]) for line in f if line.startswith("btime "))
+
+
+_BOOT = _boot_time() if os.path.isdir("/proc") else 0.0
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 def _proc_stat(pid: int):
+    """State, parent pid and start time (seconds since the epoch, to 1/CLK_TCK)."""
     with open(f"/proc/{pid}/stat", "rb") as f:
         stat = f.read().decode(errors="replace")
-    state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
-    return state, int(ppid)
+    fields = stat[stat.rindex(")") + 2:].split()
+    return fields[0], int(fields[1]), _BOOT + int(fields[19]) / _TICK
 
 
 def _cmdline(pid: int) -> str:
@@ -38,7 +55,7 @@ def processes_of_runs_by(owner: int) -> list:
         if not entry.isdigit():
             continue
         try:
-            state, _ = _proc_stat(int(entry))
+            state, _, _ = _proc_stat(int(entry))
             if state in ("Z", "X"):
                 continue
             with open(f"/proc/{entry}/environ", "rb") as f:
@@ -49,10 +66,12 @@ def processes_of_runs_by(owner: int) -> list:
     return found
 
 
-def stray_processes() -> list:
+def stray_processes(since: float = 0.0) -> list:
     """Live processes started by this test process: its own children (but the
     interpreter's helpers), and anything still running from one of its
-    runner calls (found by the runner's per-owner folder in its environment)."""
+    runner calls (found by the runner's per-owner folder in its environment).
+    Only processes started at ``since`` or later are searched for that folder:
+    one started before was there when the previous test was checked."""
     if not os.path.isdir("/proc"):
         return [p.name for p in multiprocessing.active_children()]
     me = os.getpid()
@@ -63,16 +82,19 @@ def stray_processes() -> list:
             continue
         pid = int(entry)
         try:
-            state, ppid = _proc_stat(pid)
+            state, ppid, started = _proc_stat(pid)
             if state in ("Z", "X"):
                 continue
-            cmd = _cmdline(pid)
-            if ppid == me and not any(h in cmd for h in HELPERS):
-                found.append(f"pid {pid} (child): {cmd.strip()}")
+            if ppid == me:
+                cmd = _cmdline(pid)
+                if not any(h in cmd for h in HELPERS):
+                    found.append(f"pid {pid} (child): {cmd.strip()}")
+                    continue
+            if started < since:
                 continue
             with open(f"/proc/{pid}/environ", "rb") as f:
                 if marker in f.read():
-                    found.append(f"pid {pid} (from a run): {cmd.strip()}")
+                    found.append(f"pid {pid} (from a run): {_cmdline(pid).strip()}")
         except (OSError, ValueError):
             continue
     return found
@@ -133,12 +155,14 @@ def _is_forkserver_pipe(leaked: dict) -> bool:
 
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
+    # Start times have a resolution of 1/CLK_TCK (10 ms): a margin of 0.1 s.
+    since = time.time() - 0.1
     yield
     # Children of in-process tests may take a moment to be reaped after join().
     deadline = time.monotonic() + 2
     while True:
         multiprocessing.active_children()  # reaps finished children
-        stray = stray_processes()
+        stray = stray_processes(since)
         if not stray or time.monotonic() > deadline:
             break
         time.sleep(0.02)

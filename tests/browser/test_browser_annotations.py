@@ -3,13 +3,7 @@ home page's command opens its note, and the copy button copies the command
 without the marker."""
 import re
 
-import pytest
-
 from ipcsnippets import catalog
-
-# Every browser test runs on one pytest-xdist worker, back to back, with one
-# Chromium (--dist loadgroup, set in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
 
 COMMAND = "python -m ipcsnippets run queue_race_forced --start-method spawn"
 

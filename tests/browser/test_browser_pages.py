@@ -18,10 +18,6 @@ from pymdownx.snippets import SnippetPreprocessor
 
 from ipcsnippets import catalog
 
-# Every browser test runs on one pytest-xdist worker, back to back, with one
-# Chromium (--dist loadgroup, set in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
-
 # Bytes over the wire for one page with a cold cache (routing requests turns
 # the browser's cache off), served uncompressed by http.server: the HTML,
 # Material's CSS and JavaScript, the search index. Most of it is shared by all

@@ -5,13 +5,7 @@ name, and the page that shows it), not from page text that may change.
 """
 from urllib.parse import urlsplit
 
-import pytest
-
 from ipcsnippets import catalog
-
-# Every browser test runs on one pytest-xdist worker, back to back, with one
-# Chromium (--dist loadgroup, set in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
 
 TERMS = ("JoinableQueue", "forkserver")
 RESULT_LINKS = "li.md-search-result__item a.md-search-result__link"

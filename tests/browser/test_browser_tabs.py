@@ -7,13 +7,7 @@ run under several start methods (docs/outputs/NAME.md holds one tab each).
 """
 import re
 
-import pytest
-
 from ipcsnippets import catalog
-
-# Every browser test runs on one pytest-xdist worker, back to back, with one
-# Chromium (--dist loadgroup, set in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
 
 CHOICE = "spawn"  # not the first tab, so a page that ignored the choice shows "fork"
 

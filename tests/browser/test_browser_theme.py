@@ -1,10 +1,5 @@
 """The light/dark toggle switches the colour scheme, and the reader's choice
 stays on the next page (Material keeps it in the browser's local storage)."""
-import pytest
-
-# Every browser test runs on one pytest-xdist worker, back to back, with one
-# Chromium (--dist loadgroup, set in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
 
 SCHEME = "document.body.getAttribute('data-md-color-scheme')"
 
