@@ -233,16 +233,20 @@ def run_matrix(
     jobs: Optional[int] = None,
     hang_limit: Optional[float] = None,
     progress: Optional[Callable[[int, int], None]] = None,
+    runs: Optional[Callable[[List[dict], int], List[RunResult]]] = None,
 ) -> List[Cell]:
     """Run every snippet (or ``names``) under every start method (or ``methods``)
     on every interpreter; compare each run with the catalog's expectation for
     that interpreter's version. Runs go ``jobs`` at a time (default: four per
-    CPU: most runs wait rather than compute)."""
+    CPU: most runs wait rather than compute). ``runs(jobs_kwargs, jobs)``
+    replaces the pool that makes the runs (the test suite shares its runs)."""
     planned = cell_jobs(interpreters, names, methods, hang_limit)
     # Longest first (the runs that must hang wait out their limit), so that
     # no long run starts last and keeps the others waiting.
     order = sorted(range(len(planned)), key=lambda k: -_expected_seconds(*planned[k]))
-    done = run_all([planned[k][3] for k in order], jobs or 4 * (os.cpu_count() or 1), progress)
+    jobs = jobs or 4 * (os.cpu_count() or 1)
+    todo = [planned[k][3] for k in order]
+    done = runs(todo, jobs) if runs else run_all(todo, jobs, progress)
     results: Dict[int, RunResult] = dict(zip(order, done))
     cells = []
     for k, (interpreter, name, method, kwargs) in enumerate(planned):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -273,8 +274,55 @@ def snippet_run(tmp_path_factory):
     from ipcsnippets import run
 
     def get(name: str, method=None, python=None):
-        key = f"run-{name}-{method}-{os.path.basename(python or sys.executable)}"
-        return once(tmp_path_factory, key, lambda: run(name, method, python=python))
+        # The interpreter's real path: 3.11.2 and 3.11.7 are both python3.11.
+        where = hashlib.sha1(os.path.realpath(python or sys.executable).encode()).hexdigest()[:12]
+        return once(tmp_path_factory, f"run-{name}-{method}-{where}", lambda: run(name, method, python=python))
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def snippet_runs(snippet_run):
+    """``snippet_runs([(name, method, python), ...])``: the shared runs of
+    these jobs, four at a time, in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runs(jobs):
+        with ThreadPoolExecutor(max_workers=max(1, min(4, len(jobs)))) as pool:
+            return list(pool.map(lambda job: snippet_run(*job), jobs))
+
+    return runs
+
+
+# --- the other CPythons ---------------------------------------------------------
+
+REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))  # the oldest, this one, the newest
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def interpreters(shared_once) -> list:
+    """Every CPython 3.9+ found here (``matrix.discover()``: pyenv, PATH, this
+    one), sorted by version; found once per test run."""
+    from ipcsnippets import matrix
+
+    return shared_once("interpreters", matrix.discover)
+
+
+@pytest.fixture(scope="session")
+def python_of(interpreters):
+    """``python_of((3, 9))``: the newest CPython 3.9 found here. Skips the test
+    when there is none; with CI=true, fails it for the versions CI must have."""
+    newest = {i.minor: i.path for i in interpreters}  # sorted by version: the last wins
+
+    def get(version) -> str:
+        version = tuple(version)
+        if version not in newest:
+            reason = f"no CPython {version[0]}.{version[1]} found here (pyenv or PATH)"
+            if IN_CI and version in REQUIRED_IN_CI:
+                pytest.fail(reason + " -- CI must test it", pytrace=False)
+            pytest.skip(reason)
+        return newest[version]
 
     return get
 

@@ -243,17 +243,15 @@ if __name__ == "__main__":
 '''
 
 
-PYTHONS = [sys.executable] + [
-    p for p in (f"/root/.pyenv/versions/{v}/bin/python{v.rsplit('.', 1)[0]}"
-                for v in ("3.9.18", "3.10.13", "3.12.1", "3.13.0")) if os.path.exists(p)
-]
-CASES = [pytest.param(False, False, p, id=f"child-first-{Path(p).name}") for p in PYTHONS]
-CASES.append(pytest.param(True, True, sys.executable, id="tracker-first"))
+CASES = [pytest.param(False, False, v, id=f"child-first-{v[0]}.{v[1]}")
+         for v in ((3, 9), (3, 10), (3, 11), (3, 12), (3, 13))]
+CASES.append(pytest.param(True, True, sys.version_info[:2], id="tracker-first"))
 
 
 @pytest.mark.skipif("fork" not in METHODS or not SHM.is_dir(), reason="needs fork and /dev/shm")
-@pytest.mark.parametrize("first, still_there, python", CASES)
-def test_a_forked_child_started_before_the_resource_tracker_unlinks_what_it_attached(write_script, first, still_there, python):
+@pytest.mark.parametrize("first, still_there, version", CASES)
+def test_a_forked_child_started_before_the_resource_tracker_unlinks_what_it_attached(
+        write_script, python_of, first, still_there, version):
     """Under fork, a child started before this process's resource tracker runs
     starts its own tracker; when the child exits, that tracker "cleans up" the
     segment the child attached to, though its owner still uses it. Starting
@@ -261,7 +259,7 @@ def test_a_forked_child_started_before_the_resource_tracker_unlinks_what_it_atta
     from ipcsnippets.runner import run_path
 
     source = TRACKER_SCRIPT.replace("START_TRACKER_FIRST", str(first)).replace("WAIT", "1" if first else "10")
-    result = run_path(write_script(source, "tracker_demo.py"), timeout=20, python=python)
+    result = run_path(write_script(source, "tracker_demo.py"), timeout=20, python=python_of(version))
     assert result.outcome == "completes", result.output
     assert f"segment still there after the child exited: {still_there}" in result.output
     if first:

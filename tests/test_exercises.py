@@ -10,7 +10,6 @@ raised) and what each fix gets right, under every start method.
 The three bugs that hang are run under the default start method only here
 (2 s each, plus the stack dumps); test_snippets.py runs them under all three.
 """
-import glob
 import multiprocessing
 import queue
 import re
@@ -21,7 +20,6 @@ import pytest
 
 from ipcsnippets import catalog, run
 from ipcsnippets.catalog import exercises
-from ipcsnippets.matrix import pyenv_root
 
 DEFAULT = multiprocessing.get_start_method()
 METHODS = multiprocessing.get_all_start_methods()
@@ -305,12 +303,9 @@ def test_lambda_target_works_under_fork_only():
 
 
 @pytest.mark.parametrize("version, says", [("3.12", "pickle"), ("3.13", "get")])
-def test_lambda_error_message_by_version(version, says, snippet_run):
-    root = pyenv_root()
-    found = sorted(glob.glob(str(root / "versions" / f"{version}.*" / "bin" / f"python{version}"))) if root else []
-    if not found:
-        pytest.skip(f"no Python {version} under pyenv here")
-    r = snippet_run("exercise_lambda_target_bug", "spawn", python=found[-1])
+def test_lambda_error_message_by_version(version, says, snippet_run, python_of):
+    python = python_of(tuple(int(part) for part in version.split(".")))
+    r = snippet_run("exercise_lambda_target_bug", "spawn", python=python)
     assert r.output.splitlines()[-1] == f"AttributeError: Can't {says} local object 'main.<locals>.<lambda>'"
 
 

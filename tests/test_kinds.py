@@ -2,24 +2,20 @@
 
 Proves the claims of docs/queues/kinds.md, section by section.
 """
-import glob
 import inspect
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.managers
 import multiprocessing.queues
 import multiprocessing.synchronize
-import os
 import queue
 import re
 import subprocess
-import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ipcsnippets import catalog, load, run
+from ipcsnippets import catalog, load
 from ipcsnippets.runner import python_version
 
 METHODS = multiprocessing.get_all_start_methods()
@@ -440,24 +436,6 @@ def test_join_thread_waits_until_the_feeder_has_written_every_item():
         _close(report)
 
 
-def _pythons():
-    """The CPython 3.9+ interpreters installed under pyenv, one per minor version."""
-    found = {}
-    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3.*"))):
-        if re.search(r"python3\.\d+$", path) and os.access(path, os.X_OK):
-            version = python_version(path)
-            if version >= (3, 9):
-                found.setdefault(version, path)
-    found.setdefault(sys.version_info[:2], sys.executable)
-    return found
-
-
-def _needs_oldest_and_newest(pythons):
-    missing = [f"{major}.{minor}" for major, minor in ((3, 9), (3, 13)) if (major, minor) not in pythons]
-    if missing:
-        pytest.skip(f"Python {' and '.join(missing)} not installed under ~/.pyenv")
-
-
 PROBE = """
 import multiprocessing, queue, threading
 print(*(hasattr(q, "shutdown") for q in (multiprocessing.Queue(), multiprocessing.SimpleQueue(),
@@ -479,12 +457,11 @@ for call in (lambda: q.put(1), lambda: q.get(timeout=1)):
 """
 
 
-def test_version_facts_on_every_python_here():
+def test_version_facts_on_every_python_here(interpreters, python_of):
     """No multiprocessing queue has shutdown(); queue.Queue has from 3.13. The
     exceptions of SimpleQueue.put() and of a closed Queue are the page's, on each."""
-    pythons = _pythons()
-    _needs_oldest_and_newest(pythons)
-    for version, path in sorted(pythons.items()):
+    python_of((3, 9)), python_of((3, 13))  # the oldest and the newest must be here
+    for version, path in sorted({i.minor: i.path for i in interpreters}.items()):
         done = subprocess.run([path, "-c", PROBE], capture_output=True, text=True, timeout=30)
         assert done.returncode == 0, done.stderr
         shutdown, lock, lam, put_closed, get_closed = done.stdout.splitlines()
@@ -496,14 +473,11 @@ def test_version_facts_on_every_python_here():
 
 # --- the same programs on the oldest and newest Python here ----------------------
 
-def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13():
+def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13(python_of, snippet_runs):
     """tests/test_snippets.py covers this Python under every start method; the
     oldest and newest supported versions run every snippet of the page too."""
-    pythons = _pythons()
-    _needs_oldest_and_newest(pythons)
-    jobs = [(name, method, pythons[v]) for v, method in (((3, 9), DEFAULT), ((3, 13), "spawn")) for name in NAMES]
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda job: run(job[0], job[1], python=job[2]), jobs))
+    jobs = [(name, method, python_of(v)) for v, method in (((3, 9), DEFAULT), ((3, 13), "spawn")) for name in NAMES]
+    results = snippet_runs(jobs)
     for (name, method, python), result in zip(jobs, results):
         expect = catalog.get(name).expect_for(method, python_version(python))
         assert result.problems(expect) == [], (name, method, python, result.output[-2000:])

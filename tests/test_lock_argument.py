@@ -5,10 +5,8 @@ named semaphore is unlinked when the lock is collected, so a child that opens
 it by name afterwards fails. Keeping a reference is the fix.
 """
 import multiprocessing
-import os
 import sys
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,13 +14,6 @@ import pytest
 from ipcsnippets import catalog, load
 
 LINUX = sys.platform.startswith("linux")
-PYTHONS = {
-    (3, 9): "/root/.pyenv/versions/3.9.18/bin/python3.9",
-    (3, 10): "/root/.pyenv/versions/3.10.13/bin/python3.10",
-    (3, 11): sys.executable if sys.version_info[:2] == (3, 11) else "/root/.pyenv/versions/3.11.7/bin/python3.11",
-    (3, 12): "/root/.pyenv/versions/3.12.1/bin/python3.12",
-    (3, 13): "/root/.pyenv/versions/3.13.0/bin/python3.13",
-}
 
 OPENED = "child: holding the lock\nparent: the child's exit code is 0\n"
 GONE = "FileNotFoundError: [Errno 2] No such file or directory\nparent: the child's exit code is 1\n"
@@ -67,17 +58,14 @@ def test_keeping_a_reference_works_under_every_method(method, snippet_run):
     assert result.leftovers == []
 
 
-@pytest.mark.parametrize("version", sorted(PYTHONS), ids=lambda v: f"{v[0]}.{v[1]}")
-def test_every_python_from_3_9_to_3_13_behaves_the_same(version, snippet_run):
+@pytest.mark.parametrize("version", [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)], ids=lambda v: f"{v[0]}.{v[1]}")
+def test_every_python_from_3_9_to_3_13_behaves_the_same(version, python_of, snippet_runs):
     """One run of each program per interpreter: the inline lock fails under
     spawn, works under fork; the kept lock works under spawn."""
-    python = PYTHONS[version]
-    if not os.path.exists(python):
-        pytest.skip(f"CPython {version[0]}.{version[1]} is not installed at {python}")
-    jobs = [("lock_argument_collected", "spawn"), ("lock_argument_collected", "fork"),
-            ("lock_argument_kept", "spawn")]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        bug_spawn, bug_fork, kept_spawn = pool.map(lambda job: snippet_run(*job, python=python), jobs)
+    python = python_of(version)
+    jobs = [("lock_argument_collected", "spawn", python), ("lock_argument_collected", "fork", python),
+            ("lock_argument_kept", "spawn", python)]
+    bug_spawn, bug_fork, kept_spawn = snippet_runs(jobs)
     assert bug_spawn.output.endswith(GONE), bug_spawn.output
     assert bug_fork.output == OPENED
     assert kept_spawn.output == OPENED

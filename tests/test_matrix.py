@@ -14,13 +14,14 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ipcsnippets import catalog, matrix
 from ipcsnippets.matrix import Cell, Interpreter
 
-REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))
+REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))  # as conftest.py's
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -31,9 +32,10 @@ def cli(*args, timeout=60):
     )
 
 
-@pytest.fixture(scope="module")
-def interpreters():
-    found = matrix.discover()
+@pytest.fixture
+def interpreters(interpreters):
+    """The shared discovery (conftest.py), which the matrix needs complete."""
+    found = interpreters
     missing = [v for v in REQUIRED_IN_CI if v not in {i.minor for i in found}]
     if missing:
         names = ", ".join("%d.%d" % v for v in missing)
@@ -95,12 +97,17 @@ def _versioned():
     return [n for n in catalog.names() if any(">=" in key for key in catalog.get(n).expect)]
 
 
-def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters):
+def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters, snippet_run):
     """The snippets whose expectations depend on the version, under each of
-    their methods, and a forced hang under fork, on every interpreter."""
+    their methods, and a forced hang under fork, on every interpreter. The
+    runs are the suite's shared ones: other tests ask for some of them too."""
+    def shared(todo, jobs):
+        with ThreadPoolExecutor(jobs) as pool:
+            return list(pool.map(lambda kw: snippet_run(kw["name"], kw["start_method"], kw["python"]), todo))
+
     started = time.monotonic()
-    cells = matrix.run_matrix(interpreters, _versioned(), jobs=12)
-    cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12)
+    cells = matrix.run_matrix(interpreters, _versioned(), jobs=12, runs=shared)
+    cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12, runs=shared)
     seconds = time.monotonic() - started
     wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in catalog.get(n).methods()}
     wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}

@@ -1,5 +1,4 @@
 """Pipes, the basics: EOF, duplex and one-way ends, poll(), connection.wait()."""
-import glob
 import multiprocessing
 import os
 import re
@@ -11,8 +10,7 @@ from multiprocessing.connection import wait
 
 import pytest
 
-from ipcsnippets import load, run
-from ipcsnippets.runner import python_version
+from ipcsnippets import load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -104,18 +102,6 @@ def test_one_way_pipe_returns_the_receive_end_first_and_each_end_refuses_the_oth
         send_end.close()
 
 
-def _pythons():
-    """CPython 3.9+ under ~/.pyenv (one per minor version), and this one."""
-    found = {}
-    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3.*"))):
-        if re.search(r"python3\.\d+$", path) and os.access(path, os.X_OK):
-            version = python_version(path)
-            if version >= (3, 9):
-                found.setdefault(version, path)
-    found.setdefault(sys.version_info[:2], sys.executable)
-    return found
-
-
 WRONG_WAY_PROBE = """
 import multiprocessing
 r, w = multiprocessing.Pipe(duplex=False)
@@ -127,11 +113,9 @@ for call in (lambda: r.send(1), w.recv):
 """
 
 
-def test_the_wrong_way_messages_are_the_same_on_every_python_from_3_9():
-    pythons = _pythons()
-    if (3, 9) not in pythons or (3, 13) not in pythons:
-        pytest.skip("CPython 3.9 and 3.13 are not both installed under ~/.pyenv")
-    for version, path in sorted(pythons.items()):
+def test_the_wrong_way_messages_are_the_same_on_every_python_from_3_9(interpreters, python_of):
+    python_of((3, 9)), python_of((3, 13))  # the oldest and the newest must be here
+    for version, path in sorted({i.minor: i.path for i in interpreters}.items()):
         done = subprocess.run([path, "-c", WRONG_WAY_PROBE], capture_output=True, text=True, timeout=30)
         assert done.stdout.splitlines() == [
             "OSError connection is read-only",

@@ -3,24 +3,14 @@
 Several claims are about Python versions, so some tests run a snippet under
 each CPython installed here (3.9 to 3.13), a few runs at a time in threads.
 """
-import os
 import re
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ipcsnippets import catalog, run
-from ipcsnippets.runner import run_path
+from ipcsnippets import catalog
+from ipcsnippets.runner import run_many, run_path
 
-PYTHONS = {
-    (3, 9): "/root/.pyenv/versions/3.9.18/bin/python3.9",
-    (3, 10): "/root/.pyenv/versions/3.10.13/bin/python3.10",
-    (3, 11): sys.executable if sys.version_info[:2] == (3, 11) else "/root/.pyenv/versions/3.11.7/bin/python3.11",
-    (3, 12): "/root/.pyenv/versions/3.12.1/bin/python3.12",
-    (3, 13): "/root/.pyenv/versions/3.13.0/bin/python3.13",
-}
 LINUX = sys.platform.startswith("linux")
 
 ALREADY_SET = "RuntimeError: context has already been set"
@@ -38,19 +28,6 @@ SEMLOCK = (
 )
 
 
-def python(version):
-    path = PYTHONS[version]
-    if not os.path.exists(path):
-        pytest.skip(f"CPython {version[0]}.{version[1]} is not installed at {path}")
-    return path
-
-
-def run_all(jobs):
-    """Run (name, start_method, python) jobs in parallel threads, in order."""
-    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
-        return list(pool.map(lambda job: run(job[0], job[1], python=job[2]), jobs))
-
-
 def flat(text):
     return " ".join(text.split())
 
@@ -58,9 +35,9 @@ def flat(text):
 # --- start_methods.py: what each method does ---------------------------------
 
 @pytest.mark.skipif(not LINUX, reason="the defaults checked here are Linux's")
-def test_linux_default_is_fork_from_3_9_through_3_13():
+def test_linux_default_is_fork_from_3_9_through_3_13(python_of, snippet_runs):
     versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
-    results = run_all([("start_methods", None, python(v)) for v in versions])
+    results = snippet_runs([("start_methods", None, python_of(v)) for v in versions])
     for version, result in zip(versions, results):
         assert result.outcome == "completes", (version, result.output)
         assert "start methods here: ['fork', 'spawn', 'forkserver']" in result.output, version
@@ -88,7 +65,7 @@ def _start_up_times(output):
 def test_start_up_cost_fork_is_cheapest_and_forkserver_pays_once_3_runs_each():
     """3 runs per method; the best of each is compared, so one slow run does not decide."""
     methods = ("fork", "spawn", "forkserver")
-    results = run_all([("start_methods", m, None) for m in methods for _ in range(3)])
+    results = run_many([("start_methods", m) for m in methods for _ in range(3)], workers=4)  # fresh runs
     times = {m: [_start_up_times(r.output) for r in results[i * 3:(i + 1) * 3]] for i, m in enumerate(methods)}
     fork_best = min(min(pair) for pair in times["fork"])
     spawn_best = min(min(pair) for pair in times["spawn"])
@@ -121,28 +98,19 @@ def test_set_start_method_raises_the_exact_message_in_each_case_and_get_context_
 
 
 # The check that refuses a fork-made SemLock in a spawn child came in a 3.11
-# bugfix release: these are the exact interpreters the claim was verified on.
-FORCE_CASES = {
-    (3, 9, 18): PYTHONS[(3, 9)],
-    (3, 10, 13): PYTHONS[(3, 10)],
-    (3, 11, 2): "/usr/bin/python3.11",
-    (3, 11, 7): "/root/.pyenv/versions/3.11.7/bin/python3.11",
-    (3, 12, 1): PYTHONS[(3, 12)],
-    (3, 13, 0): PYTHONS[(3, 13)],
-}
-
-
-def _exact_version(path):
-    done = subprocess.run([path, "-c", "import sys; print(*sys.version_info[:3])"],
-                          capture_output=True, text=True, timeout=30)
-    return tuple(int(x) for x in done.stdout.split())
+# bugfix release: the claim rests on these exact versions being found here.
+FORCE_VERSIONS = {(3, 9, 18), (3, 11, 2), (3, 11, 7), (3, 12, 1)}
 
 
 @pytest.mark.skipif(not LINUX, reason="fork-made semaphores are a POSIX matter")
-def test_force_true_after_a_fork_queue_fails_at_start_from_3_11_7_and_crashes_the_child_before():
-    cases = {v: p for v, p in FORCE_CASES.items() if os.path.exists(p) and _exact_version(p) == v}
-    assert {(3, 9, 18), (3, 12, 1)} <= set(cases), "the interpreters this claim rests on are missing"
-    results = run_all([("get_context_vs_set_start_method", None, p) for p in cases.values()])
+def test_force_true_after_a_fork_queue_fails_at_start_from_3_11_7_and_crashes_the_child_before(
+        interpreters, snippet_runs):
+    cases = {i.version: i.path for i in interpreters}
+    missing = FORCE_VERSIONS - set(cases)
+    if missing:
+        pytest.skip("the interpreters this claim rests on are missing: "
+                    + ", ".join("%d.%d.%d" % v for v in sorted(missing)))
+    results = snippet_runs([("get_context_vs_set_start_method", None, p) for p in cases.values()])
     for version, result in zip(cases, results):
         assert result.outcome == "completes", (version, result.output)
         assert result.output.count(ALREADY_SET) == 3, version
@@ -204,8 +172,8 @@ FIXES_THE_DEFAULT = [
 
 
 @pytest.mark.parametrize("version", [(3, 9), (3, 11), (3, 13)], ids=lambda v: "%d.%d" % v)
-def test_which_operations_fix_the_default_start_method(write_script, version):
-    result = run_path(write_script(PROBE, "probe.py"), None, timeout=30, python=python(version))
+def test_which_operations_fix_the_default_start_method(write_script, version, python_of):
+    result = run_path(write_script(PROBE, "probe.py"), None, timeout=30, python=python_of(version))
     assert result.outcome == "completes", result.output
     verdicts = dict(line.rsplit(": ", 1) for line in result.output.splitlines())
     assert verdicts == {
@@ -236,9 +204,9 @@ def test_without_the_guard_the_child_exits_1_and_the_parent_exits_0(method, snip
     assert "RuntimeError" in traceback
 
 
-def test_without_the_guard_the_child_fails_the_same_on_3_9_and_3_13():
+def test_without_the_guard_the_child_fails_the_same_on_3_9_and_3_13(python_of, snippet_runs):
     cases = [(v, m) for v in [(3, 9), (3, 13)] for m in ("spawn", "forkserver")]
-    results = run_all([("main_guard_missing", m, python(v)) for v, m in cases])
+    results = snippet_runs([("main_guard_missing", m, python_of(v)) for v, m in cases])
     for case, result in zip(cases, results):
         _assert_child_died_bootstrapping(result, case)
 
@@ -306,9 +274,9 @@ def test_a_target_loaded_under_a_made_up_name_works_only_under_fork(write_script
 # --- fork_with_threads_warning.py: fork and threads ------------------------
 
 @pytest.mark.skipif(not LINUX, reason="fork is the Linux default this warning is about")
-def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_started():
+def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_started(python_of, snippet_runs):
     versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
-    results = run_all([("fork_with_threads_warning", "fork", python(v)) for v in versions])
+    results = snippet_runs([("fork_with_threads_warning", "fork", python_of(v)) for v in versions])
     for version, result in zip(versions, results):
         assert result.outcome == "completes", (version, result.output)
         out = result.output
@@ -326,22 +294,22 @@ def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_star
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_spawn_and_forkserver_do_not_warn_on_3_12(method, snippet_run):
-    result = snippet_run("fork_with_threads_warning", method, python=python((3, 12)))
+def test_spawn_and_forkserver_do_not_warn_on_3_12(method, snippet_run, python_of):
+    result = snippet_run("fork_with_threads_warning", method, python=python_of((3, 12)))
     assert result.outcome == "completes", result.output
     assert "after put(): 2 thread(s)" in result.output
     assert "DeprecationWarning" not in result.output
 
 
-def test_the_fork_warning_is_hidden_by_default_on_3_12_without_the_filter(write_script, monkeypatch):
+def test_the_fork_warning_is_hidden_by_default_on_3_12_without_the_filter(write_script, monkeypatch, python_of):
     source = catalog.get("fork_with_threads_warning").path.read_text()
     line = '    warnings.simplefilter("always", DeprecationWarning)\n'
     assert line in source
     script = write_script(source.replace(line, ""), "no_filter.py")
-    hidden = run_path(script, "fork", timeout=10, python=python((3, 12)))
+    hidden = run_path(script, "fork", timeout=10, python=python_of((3, 12)))
     assert hidden.outcome == "completes" and "after put(): 2 thread(s)" in hidden.output
     assert "DeprecationWarning" not in hidden.output
     # The same program shows it once warnings are switched on from outside.
     monkeypatch.setenv("PYTHONWARNINGS", "always::DeprecationWarning")
-    shown = run_path(script, "fork", timeout=10, python=python((3, 12)))
+    shown = run_path(script, "fork", timeout=10, python=python_of((3, 12)))
     assert len(FORK_WARNING.findall(shown.output)) == 1, shown.output

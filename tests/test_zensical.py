@@ -59,7 +59,6 @@ SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # lines a whole-file incl
 CODE = re.compile(r"<code[^>]*>(.*?)</code>", re.S)
 TAG = re.compile(r"<[^>]+>")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-EXCLUDED = re.compile(r"^exclude_docs: \|\n((?:[ \t]+.*\n)+)", re.M)
 
 
 def _zensical_missing() -> str | None:
@@ -70,13 +69,19 @@ def _zensical_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory) -> Path:
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory, shared_once) -> Path:
+    """The site built by Zensical from a copy of the project, once per test
+    run whatever the number of xdist workers (a build takes 1.5 s of CPU)."""
     reason = _zensical_missing()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(reason + " -- CI must run this check", pytrace=False)
         pytest.skip(reason)
+    return shared_once("zensical-site", lambda: _build(tmp_path_factory))
+
+
+def _build(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("zensical") / "project"
     root.mkdir()
     for name in ("mkdocs.yml", "docs", "snippets", "ipcsnippets"):
@@ -93,18 +98,6 @@ def zensical_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-def source_pages() -> list:
-    """Every page of docs/, as MkDocs builds them: not in a dot folder, not excluded."""
-    config = (catalog.ROOT / "mkdocs.yml").read_text()
-    block = EXCLUDED.search(config)
-    excluded = [line.strip().strip("/") for line in block.group(1).splitlines()] if block else []
-    pages = []
-    for md in sorted(catalog.DOCS_DIR.rglob("*.md")):
-        parts = md.relative_to(catalog.DOCS_DIR).parts
-        if any(part.startswith(".") for part in parts) or parts[0] in excluded:
-            continue
-        pages.append(md.relative_to(catalog.DOCS_DIR).as_posix())
-    return pages
 
 
 def built_file(site: Path, doc: str) -> Path:
@@ -119,13 +112,13 @@ def code_blocks(page: Path) -> list:
 
 
 def test_the_source_pages_are_found():
-    pages = source_pages()
+    pages = catalog.site_pages()
     assert "queues/race.md" in pages and "index.md" in pages
     assert not any(page.startswith(("outputs/", ".")) for page in pages)
 
 
 def test_every_page_is_built(zensical_site):
-    missing = [doc for doc in source_pages() if not built_file(zensical_site, doc).is_file()]
+    missing = [doc for doc in catalog.site_pages() if not built_file(zensical_site, doc).is_file()]
     assert missing == []
     assert not list(zensical_site.rglob("outputs/*/index.html"))  # exclude_docs honoured
 

@@ -180,6 +180,24 @@ def names() -> Tuple[str, ...]:
     return tuple(sorted(CATALOG))
 
 
+_EXCLUDE_DOCS = re.compile(r"^exclude_docs: \|\n((?:[ \t]+.*\n)+)", re.M)
+
+
+def site_pages() -> Tuple[str, ...]:
+    """Every page the site is built from, relative to ``docs/``, sorted: the
+    Markdown files that are not in a dot folder nor under a folder that
+    ``exclude_docs`` in ``mkdocs.yml`` leaves out (included fragments such as
+    ``outputs/``)."""
+    block = _EXCLUDE_DOCS.search((ROOT / "mkdocs.yml").read_text())
+    excluded = {line.strip().strip("/") for line in block.group(1).splitlines()} if block else set()
+    pages = []
+    for md in sorted(DOCS_DIR.rglob("*.md")):
+        parts = md.relative_to(DOCS_DIR).parts
+        if not any(part.startswith(".") for part in parts) and parts[0] not in excluded:
+            pages.append(md.relative_to(DOCS_DIR).as_posix())
+    return tuple(pages)
+
+
 def get(name: str) -> Snippet:
     """The catalog entry for ``name``; raises [UnknownSnippet][ipcsnippets.catalog.UnknownSnippet]."""
     try:

@@ -27,21 +27,7 @@ PAGE_BUDGET = 1_500_000
 COPY_BUTTON_WAIT_MS = 5_000
 SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # what pymdownx.snippets leaves out
 COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'
-
-
-def site_pages() -> list:
-    """Every page the site is built from, relative to docs/ (the folders
-    mkdocs.yml excludes, and dot folders, hold no page), and the 404 page."""
-    pages = []
-    for path in sorted(catalog.DOCS_DIR.rglob("*.md")):
-        relative = path.relative_to(catalog.DOCS_DIR)
-        if relative.parts[0] in ("outputs", "measured") or relative.parts[0].startswith("."):
-            continue
-        pages.append(relative.as_posix())
-    return pages + ["404.html"]
-
-
-PAGES = site_pages()
+PAGES = [*catalog.site_pages(), "404.html"]  # every page of docs/, and the 404 page
 
 ALL_BLOCKS_HAVE_BUTTONS = """() => document.querySelectorAll("pre > code").length
     === document.querySelectorAll('pre > nav > button[data-md-type="copy"]').length"""
