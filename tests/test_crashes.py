@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ipcsnippets import load, run
+from ipcsnippets import load
 
 METHODS = multiprocessing.get_all_start_methods()
 

@@ -12,7 +12,7 @@ from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
-from ipcsnippets import catalog, load, run
+from ipcsnippets import catalog, load
 from ipcsnippets.runner import run_path
 
 METHODS = multiprocessing.get_all_start_methods()

@@ -1,6 +1,5 @@
 """The runner: outcomes, output capture, cleanup, and refusal of bad arguments."""
 import math
-import os
 import time
 
 import pytest

@@ -423,8 +423,8 @@ def render(stored: dict) -> str:
                 + (f"; the slowest run that ended took {slowest:.2f} s" if slowest is not None else "; no run ended by itself")
                 + ".")
         if slowest is not None and slowest > limit / 2 and any(t["hung"] for t in m["methods"].values()):
-            note += (f" **Warning: that is more than half the limit, so some runs counted as hung may only "
-                     f"have been slow.**")
+            note += (" **Warning: that is more than half the limit, so some runs counted as hung may only "
+                     "have been slow.**")
         disagree = sum(t["disagree"] for t in m["methods"].values())
         if disagree:
             how = ", ".join(f"{method} {t['disagree']}" for method, t in m["methods"].items() if t["disagree"])
