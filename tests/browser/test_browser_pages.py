@@ -18,8 +18,8 @@ from pymdownx.snippets import SnippetPreprocessor
 
 from ipcsnippets import catalog
 
-# Bytes over the wire for one page with a cold cache (routing requests turns
-# the browser's cache off), served uncompressed by http.server: the HTML,
+# Bytes over the wire for one page with a cold cache (the walk's tab turns the
+# browser's cache off), served uncompressed by http.server: the HTML,
 # Material's CSS and JavaScript, the search index. Most of it is shared by all
 # pages and cached after the first one; a server that compresses sends about
 # a quarter of it. Raise the budget with a reason.
@@ -84,6 +84,17 @@ def test_only_the_section_mark_lines_are_left_out():
               "    return '8<-'\n"
               "    # --8<-- [end:body]\n")
     assert as_shown(source) == "def f():\n    return '8<-'\n"
+
+
+def test_a_request_to_another_host_is_recorded_and_never_leaves(new_tab):
+    """What the walk relies on: Chromium resolves no host but 127.0.0.1, and
+    the tab records every request to another host."""
+    tab = new_tab()
+    url = "http://fonts.example.org/font.woff2"
+    with tab.page.expect_event("requestfailed") as failed:
+        tab.page.set_content(f'<img src="{url}">')
+    assert failed.value.url == url and failed.value.failure == "net::ERR_NAME_NOT_RESOLVED"
+    assert tab.foreign == [url]
 
 
 def test_every_built_page_is_walked(site, page_url):
