@@ -29,7 +29,11 @@ from .catalog import COMPLETES, HANGS, RAISES, Expect
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 WATCHDOG_NAME = "ipcsnippets-watchdog"
-"""The last word of the watchdog process's command line (see ``_Running``)."""
+"""The third word of the watchdog process's command line (see ``_Running``)."""
+RUN_FOLDER_PREFIX = "ipcsnippets-"
+"""Each run's folder is named ``RUN_FOLDER_PREFIX + owner pid + "-"...``, and
+every process of the run has it in its environment: the owner's runs are
+found by it."""
 KILLED = "killed"
 """Outcome of a run ended by a signal it did not expect (not a timeout)."""
 
@@ -197,7 +201,7 @@ def run_path(
         raise RunnerError(f"no such file: {path}")
     python = python or sys.executable
     # The owner's pid in the folder name lets a test find processes of its own runs.
-    with tempfile.TemporaryDirectory(prefix=f"ipcsnippets-{os.getpid()}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{RUN_FOLDER_PREFIX}{os.getpid()}-") as tmp:
         dump_dir = os.path.join(tmp, "stacks")
         os.mkdir(dump_dir)
         out_path = os.path.join(tmp, "output.txt")
@@ -550,15 +554,33 @@ class _Running:
 
     _WATCHDOG = (
         "import os, signal, sys, time\n"
+        "marker = sys.argv[2].encode()\n"
         "groups = set()\n"
         "for line in sys.stdin:\n"
         "    (groups.add if line[0] == '+' else groups.discard)(int(line[1:]))\n"
+        "def marked():\n"
+        "    # A run killed between its start and its registration is found by the\n"
+        "    # runner's folder in its environment (Linux; elsewhere by group only).\n"
+        "    found = []\n"
+        "    for entry in os.listdir('/proc') if os.path.isdir('/proc') else ():\n"
+        "        try:\n"
+        "            with open(f'/proc/{entry}/environ', 'rb') as f:\n"
+        "                if marker in f.read():\n"
+        "                    found.append(int(entry))\n"
+        "        except (OSError, ValueError):\n"
+        "            pass\n"
+        "    return found\n"
         "# EOF: the runner is gone. SIGTERM first: the resource tracker ignores it\n"
         "# and so lives to unlink the semaphores of the processes that die.\n"
         "for sig in (signal.SIGTERM, signal.SIGKILL):\n"
         "    for pgid in groups:\n"
         "        try:\n"
         "            os.killpg(pgid, sig)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    for pid in marked():\n"
+        "        try:\n"
+        "            os.kill(pid, sig)\n"
         "        except OSError:\n"
         "            pass\n"
         "    time.sleep(1)\n"
@@ -579,7 +601,7 @@ class _Running:
         if self._watchdog is None or self._watchdog_pid != os.getpid():
             # First run in this process (or in a forked copy of it).
             self._watchdog = subprocess.Popen(
-                [sys.executable, "-c", self._WATCHDOG, WATCHDOG_NAME],
+                [sys.executable, "-c", self._WATCHDOG, WATCHDOG_NAME, f"{RUN_FOLDER_PREFIX}{os.getpid()}-"],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, text=True, bufsize=1,
             )
@@ -592,6 +614,9 @@ class _Running:
     @contextlib.contextmanager
     def starting(self):
         with self._lock:
+            # The watchdog exists before the run does: if this process is
+            # killed right after starting the run, the watchdog finds it.
+            self._tell("-0")
             yield self._add
 
     def _add(self, pgid: int) -> None:

@@ -50,7 +50,7 @@ def processes_of_runs_by(owner: int) -> list:
     """Live processes of the runs that process ``owner`` started (the runner
     names each run's folder after its owner, and every process of the tree
     inherits that folder in its environment)."""
-    marker = f"ipcsnippets-{owner}-".encode()
+    marker = f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode()
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -76,7 +76,7 @@ def stray_processes(since: float = 0.0) -> list:
     if not os.path.isdir("/proc"):
         return [p.name for p in multiprocessing.active_children()]
     me = os.getpid()
-    marker = f"ipcsnippets-{me}-".encode()
+    marker = f"{runner.RUN_FOLDER_PREFIX}{me}-".encode()
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == me:

@@ -39,6 +39,25 @@ def test_a_runner_killed_outright_leaves_no_orphan_tree(runs_by):
         runner.wait(10)
 
 
+def test_a_runner_killed_before_it_registered_its_run_leaves_no_orphan_tree(runs_by):
+    """The window the soak found: a runner killed after starting a run but
+    before telling the watchdog its process group. Made certain here by a
+    runner that never tells it; the watchdog finds the run by the runner's
+    folder in the environment of each of its processes."""
+    runner = start(["-c", "import ipcsnippets\n"
+                          "from ipcsnippets import runner\n"
+                          "runner._Running._add = lambda self, pgid: None  # never registered\n"
+                          "ipcsnippets.run('queue_race_forced', 'spawn', timeout=60)"])
+    try:
+        wait_for(lambda: len(runs_by(runner.pid)) >= 3, 20, "the snippet's tree to start")
+        runner.kill()
+        runner.wait(10)
+        wait_for(lambda: not runs_by(runner.pid), 10, "the watchdog to kill the unregistered tree")
+    finally:
+        runner.kill()
+        runner.wait(10)
+
+
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
 def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by):
     cli = start(["-m", "ipcsnippets", *command])

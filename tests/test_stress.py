@@ -13,7 +13,7 @@ import pytest
 
 from ipcsnippets import catalog
 from ipcsnippets.commands import stress
-from ipcsnippets.runner import RunResult
+from ipcsnippets.runner import RUN_FOLDER_PREFIX, RunResult
 
 
 def cli(*args, timeout=60):
@@ -113,7 +113,7 @@ def _live(pid: int):
 def _tree_of(pid: int) -> set:
     """Every live process descended from ``pid``, or started by one of its
     runs (the runner marks their environment with a folder named after it)."""
-    marker = f"ipcsnippets-{pid}-".encode()
+    marker = f"{RUN_FOLDER_PREFIX}{pid}-".encode()
     info = {int(e): _live(int(e)) for e in os.listdir("/proc") if e.isdigit()}
     info = {p: i for p, i in info.items() if i}
     found = {p for p, (_, environ) in info.items() if marker in environ}

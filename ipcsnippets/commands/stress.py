@@ -33,7 +33,7 @@ from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
 from ..cli import EXIT_MISMATCH, _seconds
 from ..matrix import MEASURED_DIR, load_average, run_all
-from ..runner import KILLED, RunnerError, RunResult
+from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
 PAGES_COMMAND = "python -m ipcsnippets stress --pages"
 
@@ -206,7 +206,7 @@ class OtherLoad:
     def __init__(self):
         self._counts: List[int] = []
         self._ours: Dict[Tuple[int, bytes], bool] = {}
-        self._marker = f"ipcsnippets-{os.getpid()}-".encode()
+        self._marker = f"{RUN_FOLDER_PREFIX}{os.getpid()}-".encode()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="other-load", daemon=True)
         if os.path.isdir("/proc"):
