@@ -5,6 +5,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,21 +25,21 @@ from ipcsnippets import runner  # noqa: E402  (after the bytecode setting)
 HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
 
 
-def _boot_time() -> float:
-    with open("/proc/stat") as f:
-        return next(float(line.split()[1]) for line in f if line.startswith("btime "))
-
-
-_BOOT = _boot_time() if os.path.isdir("/proc") else 0.0
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def since_boot() -> float:
+    """Now, in seconds since boot: the clock of a process's start time in
+    /proc (the boot time in /proc/stat is rounded to the second: too coarse)."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") else 0.0
+
+
 def _proc_stat(pid: int):
-    """State, parent pid and start time (seconds since the epoch, to 1/CLK_TCK)."""
+    """State, parent pid and start time (seconds since boot, to 1/CLK_TCK)."""
     with open(f"/proc/{pid}/stat", "rb") as f:
         stat = f.read().decode(errors="replace")
     fields = stat[stat.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), _BOOT + int(fields[19]) / _TICK
+    return fields[0], int(fields[1]), int(fields[19]) / _TICK
 
 
 def _cmdline(pid: int) -> str:
@@ -71,7 +72,8 @@ def stray_processes(since: float = 0.0) -> list:
     """Live processes started by this test process: its own children (but the
     interpreter's helpers), and anything still running from one of its
     runner calls (found by the runner's per-owner folder in its environment).
-    Only processes started at ``since`` or later are searched for that folder:
+    Only processes started at ``since`` (seconds since boot) or later are
+    searched for that folder:
     one started before was there when the previous test was checked."""
     if not os.path.isdir("/proc"):
         return [p.name for p in multiprocessing.active_children()]
@@ -157,7 +159,7 @@ def _is_forkserver_pipe(leaked: dict) -> bool:
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
     # Start times have a resolution of 1/CLK_TCK (10 ms): a margin of 0.1 s.
-    since = time.time() - 0.1
+    since = since_boot() - 0.1
     yield
     # Children of in-process tests may take a moment to be reaped after join().
     deadline = time.monotonic() + 2
@@ -215,18 +217,49 @@ def pytest_collection_finish(session):
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
         session.config._shm_before = _shm_entries()
+        session.config._started = since_boot() - 0.1  # start times are to 1/CLK_TCK
+
+
+_RUN_FOLDER = re.compile(rb"/" + re.escape(runner.RUN_FOLDER_PREFIX.encode()) + rb"\d+-")
+
+
+def _runs_alive(since: float) -> list:
+    """Processes of any run started during this session (every process of a
+    run has the run's folder in its environment), whoever the runner was: a
+    test's own, or a command line a test started and killed."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            state, _, started = _proc_stat(int(entry))
+            if state in ("Z", "X") or started < since:
+                continue
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if _RUN_FOLDER.search(f.read()):
+                    found.append(f"pid {entry}: {_cmdline(int(entry)).strip()}")
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def pytest_sessionfinish(session, exitstatus):
     before = getattr(session.config, "_shm_before", None)
     if before is None:
         return
-    deadline = time.monotonic() + 3  # resource trackers unlink as they exit
-    while (left := _shm_entries() - before) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 3  # resource trackers unlink as they exit; watchdogs kill
+    while True:
+        left = _shm_entries() - before
+        alive = _runs_alive(session.config._started) if os.path.isdir("/proc") else []
+        if not (left or alive) or time.monotonic() > deadline:
+            break
         time.sleep(0.05)
     if left:
         print(f"\nLEAK: the suite left {len(left)} semaphore or shared-memory segment(s) in /dev/shm: "
               + ", ".join(sorted(left)))
+        session.exitstatus = 1
+    if alive:
+        print(f"\nLEAK: the suite left {len(alive)} process(es) of snippet runs: " + "; ".join(alive))
         session.exitstatus = 1
 
 
