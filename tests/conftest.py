@@ -47,25 +47,30 @@ def _cmdline(pid: int) -> str:
         return f.read().replace(b"\0", b" ").decode(errors="replace")
 
 
-def processes_of_runs_by(owner: int) -> list:
-    """Live processes of the runs that process ``owner`` started (the runner
-    names each run's folder after its owner, and every process of the tree
-    inherits that folder in its environment)."""
-    marker = f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode()
+def _live_with_environment(pattern: "re.Pattern[bytes]", since: float = 0.0) -> list:
+    """Live processes started at ``since`` (seconds since boot) or later
+    whose environment matches ``pattern``."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            state, _, _ = _proc_stat(int(entry))
-            if state in ("Z", "X"):
+            state, _, started = _proc_stat(int(entry))
+            if state in ("Z", "X") or started < since:
                 continue
             with open(f"/proc/{entry}/environ", "rb") as f:
-                if marker in f.read():
+                if pattern.search(f.read()):
                     found.append(int(entry))
         except (OSError, ValueError):
             continue
     return found
+
+
+def processes_of_runs_by(owner: int) -> list:
+    """Live processes of the runs that process ``owner`` started (the runner
+    names each run's folder after its owner, and every process of the tree
+    inherits that folder in its environment)."""
+    return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode())))
 
 
 def stray_processes(since: float = 0.0) -> list:
@@ -227,20 +232,7 @@ def _runs_alive(since: float) -> list:
     """Processes of any run started during this session (every process of a
     run has the run's folder in its environment), whoever the runner was: a
     test's own, or a command line a test started and killed."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            state, _, started = _proc_stat(int(entry))
-            if state in ("Z", "X") or started < since:
-                continue
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                if _RUN_FOLDER.search(f.read()):
-                    found.append(f"pid {entry}: {_cmdline(int(entry)).strip()}")
-        except (OSError, ValueError):
-            continue
-    return found
+    return [f"pid {pid}: {_cmdline(pid).strip()}" for pid in _live_with_environment(_RUN_FOLDER, since)]
 
 
 def pytest_sessionfinish(session, exitstatus):
