@@ -18,6 +18,8 @@ def note_in_the_source() -> str:
 
 def test_the_annotation_opens_its_note_and_is_not_copied(new_tab):
     note_start = note_in_the_source()
+    # The limit the note states is the catalog's for this program.
+    assert f"({catalog.get('queue_race_forced').timeout:g} s)" in note_start
     tab = new_tab()
     page = tab.open("")
     block = page.locator(".md-content .highlight", has_text=COMMAND)
