@@ -19,7 +19,7 @@ def test_get_with_block_false_ignores_the_timeout():
         started = time.monotonic()
         with pytest.raises(queue.Empty):
             q.get(block=False, timeout=5)
-        assert time.monotonic() - started < 0.1
+        assert time.monotonic() - started < 2.5  # half the timeout: a busy machine may stall it
     finally:
         q.close()
         q.join_thread()
