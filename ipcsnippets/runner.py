@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import catalog
+from . import _reaper, catalog
 from .catalog import COMPLETES, HANGS, RAISES, Expect
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
@@ -407,23 +407,9 @@ def _wind_down(pgid: int) -> List[str]:
 
 def _kill_tree(pgid: int) -> None:
     """Kill every process of the group, sparing the resource tracker until the
-    rest is gone so that it can unlink the semaphores they leave."""
-    for _ in range(50):
-        targets = {pid: cmd for pid, cmd in _group(pgid).items() if not _is_helper(cmd)}
-        if not targets:
-            break
-        for pid in targets:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        _wait_gone(pgid, 0.5, keep=lambda cmd: not _is_helper(cmd))
-    if _wait_gone(pgid, _GRACE):
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        _wait_gone(pgid, 1.0)
+    rest is gone so that it can unlink the semaphores they leave; then remove
+    those it was never told of (see ``_reaper``)."""
+    _reaper.kill_and_clean(lambda: _group(pgid), _GRACE)
 
 
 def _collect_stacks(pgid: int, dump_dir: str) -> List[ProcessStack]:
@@ -552,40 +538,6 @@ class _Running:
     watchdog process that kills them if this process dies without doing so
     (killed by a signal, say): a run never leaves an orphan tree for ever."""
 
-    _WATCHDOG = (
-        "import os, signal, sys, time\n"
-        "marker = sys.argv[2].encode()\n"
-        "groups = set()\n"
-        "for line in sys.stdin:\n"
-        "    (groups.add if line[0] == '+' else groups.discard)(int(line[1:]))\n"
-        "def marked():\n"
-        "    # A run killed between its start and its registration is found by the\n"
-        "    # runner's folder in its environment (Linux; elsewhere by group only).\n"
-        "    found = []\n"
-        "    for entry in os.listdir('/proc') if os.path.isdir('/proc') else ():\n"
-        "        try:\n"
-        "            with open(f'/proc/{entry}/environ', 'rb') as f:\n"
-        "                if marker in f.read():\n"
-        "                    found.append(int(entry))\n"
-        "        except (OSError, ValueError):\n"
-        "            pass\n"
-        "    return found\n"
-        "# EOF: the runner is gone. SIGTERM first: the resource tracker ignores it\n"
-        "# and so lives to unlink the semaphores of the processes that die.\n"
-        "for sig in (signal.SIGTERM, signal.SIGKILL):\n"
-        "    for pgid in groups:\n"
-        "        try:\n"
-        "            os.killpg(pgid, sig)\n"
-        "        except OSError:\n"
-        "            pass\n"
-        "    for pid in marked():\n"
-        "        try:\n"
-        "            os.kill(pid, sig)\n"
-        "        except OSError:\n"
-        "            pass\n"
-        "    time.sleep(1)\n"
-    )
-
     def __init__(self):
         self._lock = threading.Lock()
         self._groups = set()
@@ -601,7 +553,7 @@ class _Running:
         if self._watchdog is None or self._watchdog_pid != os.getpid():
             # First run in this process (or in a forked copy of it).
             self._watchdog = subprocess.Popen(
-                [sys.executable, "-c", self._WATCHDOG, WATCHDOG_NAME, f"{RUN_FOLDER_PREFIX}{os.getpid()}-"],
+                [sys.executable, _reaper.__file__, WATCHDOG_NAME, f"{RUN_FOLDER_PREFIX}{os.getpid()}-"],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True, text=True, bufsize=1,
             )

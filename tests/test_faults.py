@@ -21,6 +21,38 @@ def wait_for(predicate, seconds: float, what: str):
     pytest.fail(f"timed out after {seconds} s waiting for {what}")
 
 
+# A run whose main process has made a semaphore and a shared memory block
+# that the resource tracker was never told of: where a process killed while
+# it makes its first lock stops (that lock also starts the tracker). The
+# tracker cannot unlink them; the runner must.
+UNTOLD = (
+    "import multiprocessing, threading\n"
+    "from multiprocessing import resource_tracker, shared_memory\n"
+    "def main():\n"
+    "    resource_tracker.register = lambda name, rtype: None  # never told\n"
+    "    lock = multiprocessing.get_context('spawn').Lock()\n"
+    "    block = shared_memory.SharedMemory(create=True, size=4096)\n"
+    "    with open('made.txt', 'w') as f:\n"
+    "        f.write('/dev/shm/sem.' + lock._semlock.name.lstrip('/') + '\\n/dev/shm/' + block.name + '\\n')\n"
+    "    threading.Event().wait()\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n"
+)
+
+
+def made_by(path):
+    """The /dev/shm files an UNTOLD run wrote it made, once it has made both."""
+    made = path.with_name("made.txt")
+    text = made.read_text() if made.exists() else ""
+    return text.split() if text.endswith("\n") and len(text.split()) == 2 else None
+
+
+def remove(paths):
+    for p in paths or ():
+        if os.path.exists(p):
+            os.unlink(p)
+
+
 def start(args):
     return subprocess.Popen([sys.executable, *args], cwd=catalog.ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -56,6 +88,34 @@ def test_a_runner_killed_before_it_registered_its_run_leaves_no_orphan_tree(runs
     finally:
         runner.kill()
         runner.wait(10)
+
+
+def test_a_runner_killed_outright_removes_what_the_tree_made_and_never_told_the_tracker(write_script, runs_by):
+    path = write_script(UNTOLD)
+    runner = start(["-c", f"from ipcsnippets.runner import run_path; run_path({str(path)!r}, timeout=60)"])
+    made = None
+    try:
+        made = wait_for(lambda: made_by(path), 20, "the run to make its semaphore and block")
+        assert all(os.path.exists(p) for p in made)
+        runner.kill()
+        runner.wait(10)
+        wait_for(lambda: not runs_by(runner.pid), 10, "the watchdog to kill the orphaned tree")
+        wait_for(lambda: not any(os.path.exists(p) for p in made), 10, "the watchdog to remove " + " and ".join(made))
+    finally:
+        runner.kill()
+        runner.wait(10)
+        remove(made)
+
+
+def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(write_script):
+    path = write_script(UNTOLD)
+    result = run_path(path, timeout=1)
+    made = made_by(path)
+    try:
+        assert result.outcome == "hangs" and made, result.output
+        assert [p for p in made if os.path.exists(p)] == []
+    finally:
+        remove(made)
 
 
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
