@@ -73,22 +73,22 @@ def processes_of_runs_by(owner: int) -> list:
     return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode())))
 
 
-def stray_processes(since: float = 0.0) -> list:
+def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
     """Live processes started by this test process: its own children (but the
     interpreter's helpers), and anything still running from one of its
     runner calls (found by the runner's per-owner folder in its environment).
-    Only processes started at ``since`` (seconds since boot) or later are
-    searched for that folder:
-    one started before was there when the previous test was checked."""
+    Only processes created since pid ``first_pid`` was handed out (see
+    ``runner.pids_from``) are looked at, and only those started at ``since``
+    (seconds since boot) or later are searched for that folder: one started
+    before was there when the previous test was checked."""
     if not os.path.isdir("/proc"):
         return [p.name for p in multiprocessing.active_children()]
     me = os.getpid()
     marker = f"{runner.RUN_FOLDER_PREFIX}{me}-".encode()
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == me:
+    for pid in runner.pids_from(first_pid):
+        if pid == me:
             continue
-        pid = int(entry)
         try:
             state, ppid, started = _proc_stat(pid)
             if state in ("Z", "X"):
@@ -165,12 +165,13 @@ def _is_forkserver_pipe(leaked: dict) -> bool:
 def no_process_outlives_the_test():
     # Start times have a resolution of 1/CLK_TCK (10 ms): a margin of 0.1 s.
     since = since_boot() - 0.1
+    first_pid = runner.last_pid()
     yield
     # Children of in-process tests may take a moment to be reaped after join().
     deadline = time.monotonic() + 2
     while True:
         multiprocessing.active_children()  # reaps finished children
-        stray = stray_processes(since)
+        stray = stray_processes(since, first_pid)
         if not stray or time.monotonic() > deadline:
             break
         time.sleep(0.02)
@@ -181,6 +182,12 @@ def no_process_outlives_the_test():
             except (OSError, ValueError):
                 pass
         pytest.fail("the test left processes behind: " + "; ".join(stray), pytrace=False)
+
+
+@pytest.fixture
+def stray():
+    """``stray_processes`` and ``since_boot`` as a fixture (conftest is not importable)."""
+    return stray_processes, since_boot
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ipcsnippets import catalog
+from ipcsnippets import catalog, runner
 from ipcsnippets.runner import run_path
 
 
@@ -154,3 +154,30 @@ def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write
     assert len(result.leftovers) == 1, result.leftovers  # the waiter, named and killed
     assert time.monotonic() - started < 8
     assert runs_by(os.getpid()) == []
+
+
+def test_the_guard_finds_a_child_and_an_orphan_of_a_run_both_started_during_the_test(stray):
+    """The autouse guard's search (conftest.stray_processes): a child of the
+    test process, and an orphan that only the run folder in its environment
+    ties to this process."""
+    stray_processes, since_boot = stray
+    since, first = since_boot() - 0.1, runner.last_pid()
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    child = subprocess.Popen(sleeper)
+    folder = f"/tmp/{runner.RUN_FOLDER_PREFIX}{os.getpid()}-guardtest"
+    orphan_pid = None
+    try:
+        parent = subprocess.run(
+            [sys.executable, "-c", "import subprocess; print(subprocess.Popen("
+             f"{sleeper!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid)"],
+            env={**os.environ, "IPCSNIPPETS_DUMP_DIR": folder}, capture_output=True, text=True, timeout=30)
+        orphan_pid = int(parent.stdout)
+        found = stray_processes(since, first)
+        assert any(line.startswith(f"pid {child.pid} (child)") for line in found), found
+        assert any(line.startswith(f"pid {orphan_pid} (from a run)") for line in found), found
+    finally:
+        child.kill()
+        child.wait(10)
+        if orphan_pid:
+            os.kill(orphan_pid, signal.SIGKILL)
+    wait_for(lambda: not stray_processes(since, first), 10, "the sleepers to go")

@@ -1,10 +1,13 @@
 """The runner: outcomes, output capture, cleanup, and refusal of bad arguments."""
 import math
+import os
+import subprocess
+import sys
 import time
 
 import pytest
 
-from ipcsnippets import RunnerError, UnknownSnippet, run
+from ipcsnippets import RunnerError, UnknownSnippet, run, runner
 from ipcsnippets.runner import run_path
 
 CHILD_THAT_SLEEPS = """
@@ -97,3 +100,19 @@ def test_start_method_is_imposed_without_touching_the_file(write_script):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(RunnerError, match="no such file"):
         run_path(tmp_path / "nope.py")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="Linux only")
+def test_pids_from_lists_the_processes_made_since_and_all_once_pids_wrapped(monkeypatch):
+    first = runner.last_pid()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        recent = runner.pids_from(first)
+        assert child.pid in recent
+        if child.pid > first:  # pids have not wrapped meanwhile (pid_max may be 32768)
+            assert os.getpid() not in recent  # this process is older
+        monkeypatch.setattr(runner, "last_pid", lambda: first - 1)  # the counter wrapped
+        assert {child.pid, os.getpid()} <= set(runner.pids_from(first))
+    finally:
+        child.kill()
+        child.wait(10)
