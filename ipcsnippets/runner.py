@@ -353,10 +353,11 @@ def pids_from(first: int) -> List[int]:
     ``first`` are older, unless the counter has wrapped since (then all).
     Reading /proc/PID/stat of every process costs milliseconds once
     Chromium and the suite's workers run; most of them are older."""
-    pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-    if last_pid() < first:
-        return pids
-    return [pid for pid in pids if pid >= first]
+    return _made_since([int(entry) for entry in os.listdir("/proc") if entry.isdigit()], first, last_pid())
+
+
+def _made_since(pids: List[int], first: int, last: int) -> List[int]:
+    return pids if last < first else [pid for pid in pids if pid >= first]
 
 
 def _group(pgid: int) -> Dict[int, str]:
