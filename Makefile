@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test outputs check clean
+.PHONY: serve build build-zensical test durations outputs check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -29,6 +29,9 @@ build-zensical: $(STAMP) ## the same site built by Zensical, Material's successo
 
 test: $(STAMP) ## the whole suite: every snippet under every start method, outputs, site build
 	$(BIN)/python -m pytest
+
+durations: $(STAMP) ## run the suite and store each test's duration (the workers' shares are balanced by them)
+	$(BIN)/python -m pytest --store-durations
 
 outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 	$(BIN)/python -m ipcsnippets outputs --update

@@ -219,6 +219,46 @@ def _shm_entries() -> set:
     return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.mp-", "psm_", "mp-"))}
 
 
+# --- the order in which xdist's workers take the tests (see _packing.py) ------
+
+# Tests that share an expensive module fixture: one Chromium tab, the parsed site.
+_KEEP_TOGETHER = ("tests/browser/", "tests/test_links.py")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store-durations", action="store_true",
+                     help="write each test's duration to tests/durations.json, "
+                          "which orders the tests for the xdist workers")
+
+
+def _unit(item) -> str:
+    return next((group for group in _KEEP_TOGETHER if item.nodeid.startswith(group)), item.nodeid)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # In a worker (xdist resets the worker's own --dist to "no"); the split
+    # mirrors --dist worksteal, the one in addopts.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers < 2:
+        return
+    import _packing
+
+    try:
+        durations = _packing.load_durations()
+    except _packing.BadDurations as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if durations:
+        seconds = _packing.estimate(durations)
+        items[:] = _packing.pack(items, workers, lambda item: seconds(item.nodeid), _unit)
+
+
+_measured: dict = {}  # in the controller: seconds per test, from every worker's reports
+
+
+def pytest_runtest_logreport(report):
+    _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+
+
 def pytest_collection_finish(session):
     # What collection imported (pytest, Playwright, MkDocs, ...) lives for the
     # whole run: out of the collector's way, every collection is cheaper.
@@ -243,6 +283,10 @@ def _runs_alive(since: float) -> list:
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("store_durations") and not hasattr(session.config, "workerinput") and _measured:
+        import _packing
+
+        _packing.store_durations(_measured)
     before = getattr(session.config, "_shm_before", None)
     if before is None:
         return
