@@ -184,6 +184,39 @@ def no_process_outlives_the_test():
         pytest.fail("the test left processes behind: " + "; ".join(stray), pytrace=False)
 
 
+# The program's main(), called again and again in one interpreter under the
+# runner: each call makes its own queues, pipes and processes, so each is a
+# whole run of the program; only the main interpreter's start-up and its
+# resource tracker are shared (under spawn, about 40 % of a run's CPU).
+_REPEAT_MAIN = """\
+import sys
+sys.path.insert(0, {folder!r})  # spawn children import the module the same way
+import {name} as program
+
+if __name__ == "__main__":
+    for run in range({runs}):
+        print("{mark}" + str(run), flush=True)
+        program.main()
+"""
+_RUN_MARK = "--- run "
+
+
+@pytest.fixture
+def main_runs(tmp_path):
+    """``main_runs(name, method, runs)``: the snippet's main() ``runs`` times
+    in one run of the runner; returns (RunResult, [output of each call])."""
+    from ipcsnippets import catalog
+    from ipcsnippets.runner import run_path
+
+    def repeat(name: str, method: str, runs: int, timeout: float = 60):
+        script = tmp_path / f"repeat_{name}_{method}.py"
+        script.write_text(_REPEAT_MAIN.format(folder=str(catalog.SNIPPETS_DIR), name=name, runs=runs, mark=_RUN_MARK))
+        result = run_path(script, method, timeout=timeout)
+        return result, result.output.split(_RUN_MARK)[1:]
+
+    return repeat
+
+
 @pytest.fixture
 def stray():
     """``stray_processes`` and ``since_boot`` as a fixture (conftest is not importable)."""

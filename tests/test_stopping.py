@@ -9,11 +9,10 @@ import os
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ipcsnippets import load, run
+from ipcsnippets import load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -32,26 +31,20 @@ def _stop(*processes):
             p.join(5)
 
 
-def _runs(name, method, count):
-    # Each run is a subprocess that mostly waits (for the idle timeout, for
-    # its children to start): several at once keep two cores busy.
-    with ThreadPoolExecutor(8) as pool:
-        return list(pool.map(lambda _: run(name, method), range(count)))
-
-
 # --- get(timeout=...) and queue.Empty ----------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
-def test_get_timeout_fix_consumes_every_item_exactly_once_in_3_runs(method):
+def test_get_timeout_fix_consumes_every_item_exactly_once_in_3_runs(method, main_runs):
     """Every item is put before any consumer starts, so no run depends on
-    timing; three runs per method, on top of the catalog's, check that it
-    stays so."""
-    for r in _runs("get_timeout_fix", method, 3):
-        assert r.outcome == "completes", r.output
-        assert "consumed 200 of 200 items; never consumed: 0" in r.output
-        assert "every item exactly once: True" in r.output
-        assert "every consumer stopped by itself: True" in r.output
-        assert r.leftovers == []
+    timing; three runs of main() per method (conftest's main_runs), on top
+    of the catalog's, check that it stays so."""
+    result, outputs = main_runs("get_timeout_fix", method, 3)
+    assert result.outcome == "completes" and result.leftovers == [], result.output[-3000:]
+    assert len(outputs) == 3
+    for output in outputs:
+        assert "consumed 200 of 200 items; never consumed: 0" in output, output
+        assert "every item exactly once: True" in output, output
+        assert "every consumer stopped by itself: True" in output, output
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -111,19 +104,20 @@ def test_get_timeout_consumer_catches_only_empty_so_a_real_error_still_kills_it(
 # --- JoinableQueue ------------------------------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
-def test_joinable_queue_consumes_every_item_exactly_once_in_3_runs(method):
+def test_joinable_queue_consumes_every_item_exactly_once_in_3_runs(method, main_runs):
     # Sentinels stop these workers, so nothing races at the end; three runs
-    # on top of the catalog's own run check the counts.
-    for r in _runs("joinable_queue", method, 3):
-        assert r.outcome == "completes", r.output
-        lines = r.output.splitlines()
+    # of main() on top of the catalog's own run check the counts.
+    result, outputs = main_runs("joinable_queue", method, 3)
+    assert result.outcome == "completes" and result.leftovers == [], result.output[-3000:]
+    assert len(outputs) == 3
+    for output in outputs:
+        lines = output.splitlines()[1:]  # after the run's number
         assert lines == [
             "tasks.join() returned: every item has been processed",
             "consumed 200 of 200 items; never consumed: 0",
             "every item exactly once: True",
             "every worker stopped at its sentinel: True",
-        ], r.output
-        assert r.leftovers == []
+        ], output
 
 
 def test_joinable_queue_join_waits_for_task_done_not_for_get():

@@ -4,11 +4,10 @@ import queue
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ipcsnippets import load, run
+from ipcsnippets import load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -77,17 +76,18 @@ def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method, snippet_ru
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippet_run):
-    # The catalog's run of the program (shared with test_snippets) and 19 more.
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: run("sentinel_fix", method), range(19)))
-    results.append(snippet_run("sentinel_fix", method))
-    assert len(results) == 20
-    for r in results:
-        assert r.outcome == "completes", r.output
-        assert "consumed 200 of 200 items; never consumed: 0" in r.output
-        assert "every item exactly once: True" in r.output
-        assert r.leftovers == []
+def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippet_run, main_runs):
+    """The catalog's run of the program (shared with test_snippets), then its
+    main() 19 more times in one run (conftest's main_runs)."""
+    first = snippet_run("sentinel_fix", method)
+    assert first.outcome == "completes" and first.leftovers == [], first.output
+    more, outputs = main_runs("sentinel_fix", method, 19)
+    assert more.outcome == "completes" and more.leftovers == [], more.output[-3000:]
+    outputs = [first.output] + outputs
+    assert len(outputs) == 20
+    for output in outputs:
+        assert "consumed 200 of 200 items; never consumed: 0" in output, output
+        assert "every item exactly once: True" in output, output
 
 
 def test_sentinel_consumer_stops_at_its_sentinel_and_leaves_the_rest():
