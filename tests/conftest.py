@@ -176,11 +176,13 @@ def no_process_outlives_the_test():
             break
         time.sleep(0.02)
     if stray:
-        for line in stray:
-            try:
-                os.kill(int(line.split()[1]), 9)
-            except (OSError, ValueError):
-                pass
+        # Killed as the runner kills a tree: the resource trackers last, so
+        # they unlink what they know of; then what the rest had mapped in
+        # /dev/shm. A plain SIGKILL to all left semaphores behind.
+        from ipcsnippets import _reaper
+
+        _reaper.kill_and_clean(
+            lambda: {int(line.split()[1]): line for line in stray_processes(since, first_pid)}, grace=3.0)
         pytest.fail("the test left processes behind: " + "; ".join(stray), pytrace=False)
 
 
@@ -215,6 +217,26 @@ def main_runs(tmp_path):
         return result, result.output.split(_RUN_MARK)[1:]
 
     return repeat
+
+
+@pytest.fixture
+def interruptible_popen():
+    """``subprocess.Popen`` for a command that a test stops with Ctrl-C: the
+    child gets SIGINT at its default whatever this process inherited. A
+    shell's background job runs with SIGINT ignored, exec keeps an ignored
+    signal ignored, and the command would never see the Ctrl-C (the soak,
+    started in the background, failed every Ctrl-C test so)."""
+    import signal
+    import subprocess
+
+    def popen(*args, **kwargs):
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return subprocess.Popen(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    return popen
 
 
 @pytest.fixture

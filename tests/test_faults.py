@@ -119,8 +119,9 @@ def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(w
 
 
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
-def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by):
-    cli = start(["-m", "ipcsnippets", *command])
+def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by, interruptible_popen):
+    cli = interruptible_popen([sys.executable, "-m", "ipcsnippets", *command], cwd=catalog.ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # Each tree has at least the main process and the consumer stuck in get().
         wait_for(lambda: len(runs_by(cli.pid)) >= 2, 20, "snippet trees to start")

@@ -125,8 +125,8 @@ def _tree_of(pid: int) -> set:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the runs' processes through /proc")
-def test_ctrl_c_stops_every_run_it_started_and_exits_130():
-    proc = subprocess.Popen(
+def test_ctrl_c_stops_every_run_it_started_and_exits_130(interruptible_popen):
+    proc = interruptible_popen(
         [sys.executable, "-m", "ipcsnippets", "stress", "queue_race_forced", "--runs", "20"],
         cwd=catalog.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
