@@ -1,4 +1,5 @@
 """The command line: bad input gives one line and exit 2; runs report honestly."""
+import os
 import re
 import subprocess
 import sys
@@ -46,10 +47,12 @@ def test_list_names_every_snippet():
 
 def test_run_of_a_hanging_snippet_exits_124_and_shows_the_stacks():
     done = cli("run", "queue_race_forced", "--timeout", "1.5")
-    assert done.returncode == 124
-    # Declared hung at the limit given (the wait itself may overrun a little).
-    assert re.search(r"hung \(stopped after 1\.[5-9] s\)", done.stderr), done.stderr
-    assert "--- consumer-" in done.stderr and " in get" in done.stderr
+    assert done.returncode == 124, done.stderr
+    # Declared hung at the limit given. The wait may overrun: by 0.5 s on a
+    # loaded machine (a soak run failed on the old bound of 1.9 s).
+    stopped = re.search(r"hung \(stopped after (\d+\.\d) s\)", done.stderr)
+    assert stopped and 1.5 <= float(stopped.group(1)) < 3.0, done.stderr
+    assert "--- consumer-" in done.stderr and " in get" in done.stderr, done.stderr
 
 
 def test_run_of_a_completing_snippet_passes_its_output_through():
@@ -63,3 +66,20 @@ def test_check_one_snippet_reports_a_table():
     done = cli("check", "pipe_greetings")
     assert done.returncode == 0
     assert done.stdout.splitlines()[-1].endswith("passed, 0 failed")
+
+
+def test_soak_counts_the_runs_and_keeps_the_whole_output_of_a_failed_one(tmp_path):
+    test_file = tmp_path / "test_one.py"
+    test_file.write_text("def test_fails():\n    assert 1 + 1 == 3, 'the reason'\n")
+    done = cli("soak", "--runs", "2", "--load", "0", "--", str(test_file), "-n", "0", "-p", "no:cacheprovider")
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "soak: 0 passed, 2 failed (suite runs, 0 busy processes)"
+    logs = [line.split(": ", 1)[1] for line in lines if line.startswith("    its whole output: ")]
+    assert len(logs) == 2
+    try:
+        for log in logs:
+            assert "AssertionError: the reason" in open(log).read()
+    finally:
+        for log in logs:
+            os.unlink(log)

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 from .. import catalog
@@ -54,6 +55,11 @@ def main(args) -> int:
                 lines += failed
                 for f in failed:
                     print(f"    {f}", flush=True)
+                # The short summary names a test, not why it failed: keep the run's whole output.
+                with tempfile.NamedTemporaryFile("w", prefix=f"ipcsnippets-soak-run{i}-", suffix=".txt",
+                                                 delete=False) as log:
+                    log.write(done.stdout + done.stderr)
+                print(f"    its whole output: {log.name}", flush=True)
     finally:
         stop.set()
         for b in burners:
