@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -83,3 +84,59 @@ def test_soak_counts_the_runs_and_keeps_the_whole_output_of_a_failed_one(tmp_pat
     finally:
         for log in logs:
             os.unlink(log)
+
+
+def _children_of(pid):
+    found = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    found[int(entry)] = f.read().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(b")") + 2:].split()[0] not in (b"Z", b"X")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the burners through /proc")
+def test_a_soak_killed_outright_leaves_no_burner_running(tmp_path):
+    test_file = tmp_path / "test_slow.py"
+    test_file.write_text("import time\ndef test_slow():\n    time.sleep(30)\n")
+    soak = subprocess.Popen([sys.executable, "-m", "ipcsnippets", "soak", "--runs", "1", "--load", "2", "--",
+                             str(test_file), "-n", "0", "-p", "no:cacheprovider"],
+                            cwd=catalog.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = {}
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            children = _children_of(soak.pid)
+            if sum("multiprocessing-fork" in c for c in children.values()) == 2 and len(children) >= 3:
+                break
+            time.sleep(0.05)
+        burners = [pid for pid, c in children.items() if "multiprocessing-fork" in c]
+        assert len(burners) == 2, children
+        soak.terminate()  # SIGTERM: the soak runs no cleanup of its own
+        soak.wait(10)
+        deadline = time.monotonic() + 5
+        while any(map(_alive, burners)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, burners)), "burners still running 5 s after the soak was killed"
+    finally:
+        soak.kill()
+        soak.wait(10)
+        for pid in children:  # the soak's pytest and anything left
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass

@@ -23,8 +23,10 @@ def register(subparsers) -> None:
     p.set_defaults(handler=main)
 
 
-def _burn(stop) -> None:
-    while not stop.is_set():
+def _burn(stop, parent: int) -> None:
+    # Also stops when the soak itself is gone: killed by SIGTERM, it runs no
+    # cleanup, and its burners kept two cores busy for half an hour once.
+    while not stop.is_set() and os.getppid() == parent:
         sum(i * i for i in range(10_000))
 
 
@@ -34,7 +36,7 @@ def main(args) -> int:
         return 2
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
-    burners = [ctx.Process(target=_burn, args=(stop,), daemon=True) for _ in range(args.load)]
+    burners = [ctx.Process(target=_burn, args=(stop, os.getpid()), daemon=True) for _ in range(args.load)]
     for b in burners:
         b.start()
     passed_runs, lines = 0, []
