@@ -395,18 +395,14 @@ _FORKSERVER = "multiprocessing.forkserver import main"
 _FORKED_BY_SERVER = "(forked by the forkserver) "
 
 
-def _is_helper(cmdline: str) -> bool:
-    return "resource_tracker" in cmdline
-
-
 def _is_forkserver(cmdline: str) -> bool:
     return _FORKSERVER in cmdline and not cmdline.startswith(_FORKED_BY_SERVER)
 
 
-def _wait_gone(pgid: int, seconds: float, keep=lambda cmd: True) -> Dict[int, str]:
+def _wait_gone(pgid: int, seconds: float) -> Dict[int, str]:
     deadline = time.monotonic() + seconds
     while True:
-        left = {pid: cmd for pid, cmd in _group(pgid).items() if keep(cmd)}
+        left = _group(pgid)
         if not left or time.monotonic() >= deadline:
             return left
         time.sleep(0.01)
@@ -421,7 +417,7 @@ def _wind_down(pgid: int) -> List[str]:
         # helpers, not the snippet's processes: killed, but not blamed.
         return [
             f"pid {pid}: {cmd}" for pid, cmd in sorted(left.items())
-            if not _is_helper(cmd) and not _is_forkserver(cmd)
+            if not _reaper.is_tracker(cmd) and not _is_forkserver(cmd)
         ]
     return []
 

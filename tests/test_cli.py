@@ -101,12 +101,7 @@ def _children_of(pid):
 
 
 def _alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-    except OSError:
-        return False
-    return stat[stat.rindex(b")") + 2:].split()[0] not in (b"Z", b"X")
+    return _reaper._state(pid) not in ("Z", "X")
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the burners through /proc")

@@ -39,7 +39,7 @@ def main(args) -> int:
     burners = [ctx.Process(target=_burn, args=(stop, os.getpid()), daemon=True) for _ in range(args.load)]
     for b in burners:
         b.start()
-    passed_runs, lines = 0, []
+    passed_runs = 0
     try:
         for i in range(1, args.runs + 1):
             started = time.monotonic()
@@ -54,7 +54,6 @@ def main(args) -> int:
             print(line, flush=True)
             if not ok:
                 failed = re.findall(r"^(?:FAILED|ERROR) .*$", done.stdout, re.M)
-                lines += failed
                 for f in failed:
                     print(f"    {f}", flush=True)
                 # The short summary names a test, not why it failed: keep the run's whole output.
