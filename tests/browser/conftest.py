@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gc
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -311,6 +312,7 @@ class Tab:
         self.errors: List[str] = []
         self.finished = []
         self.pending: Set = set()  # requests made and not yet finished or failed
+        self.real_index_size: Optional[int] = None  # see serve_one_page_search_index
         self.page = self.context.new_page()
         if cold_cache:
             devtools = self.context.new_cdp_session(self.page)
@@ -382,10 +384,31 @@ class Tab:
         self.finished.clear()
         self.pending.clear()
 
+    def serve_one_page_search_index(self, site: Path) -> None:
+        """Answer the search worker's request for the index with an index of
+        the first page only, and weigh the request as the site's real file.
+
+        Every page load makes Material's search worker fetch the whole index
+        and build it: 30 % of a page load's CPU, the same work on every page.
+        The search test (test_browser_search.py) loads and queries the real
+        index; a walk of every page only needs the request made and answered.
+        """
+        real = (site / SEARCH_INDEX.lstrip("/")).read_bytes()
+        index = json.loads(real)
+        index["docs"] = index["docs"][:1]
+        body = json.dumps(index).encode()
+        self.real_index_size = len(real)
+        self.page.route("**" + SEARCH_INDEX, lambda route: route.fulfill(
+            status=200, content_type="application/json", body=body))
+
     def bytes_received(self) -> int:
-        """Bytes over the wire for what this tab loaded: headers and bodies."""
+        """Bytes over the wire for what this tab loaded: headers and bodies
+        (the search index weighed as the real file, if it is served smaller)."""
         total = 0
         for request in self.finished:
+            if self.real_index_size is not None and request.url.endswith(SEARCH_INDEX):
+                total += self.real_index_size
+                continue
             sizes = request.sizes()
             total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         return total
@@ -429,13 +452,15 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def module_tab(site_url) -> Iterator[Tab]:
+def module_tab(site, site_url) -> Iterator[Tab]:
     """One tab for every test of a module, as a reader going from page to
     page, with a cold cache (each page weighed as on a first visit); a test
     calls ``forget()`` before its own page. A fresh context starts a renderer
-    process: it doubles the CPU cost of a page."""
+    process: it doubles the CPU cost of a page. Its search index is the first
+    page's only (see ``Tab.serve_one_page_search_index``)."""
     require_browser()
     tab = Tab(_SESSION.browser(), site_url, cold_cache=True)
+    tab.serve_one_page_search_index(site)
     yield tab
     tab.close()
 
