@@ -342,6 +342,8 @@ def pytest_sessionfinish(session, exitstatus):
         import _packing
 
         _packing.store_durations(_measured)
+    if _prefetch is not None:
+        _prefetch.shutdown(wait=True, cancel_futures=True)
     before = getattr(session.config, "_shm_before", None)
     if before is None:
         return
@@ -405,11 +407,65 @@ def snippet_run(tmp_path_factory):
     from ipcsnippets import run
 
     def get(name: str, method=None, python=None):
-        # The interpreter's real path: 3.11.2 and 3.11.7 are both python3.11.
-        where = hashlib.sha1(os.path.realpath(python or sys.executable).encode()).hexdigest()[:12]
-        return once(tmp_path_factory, f"run-{name}-{method}-{where}", lambda: run(name, method, python=python))
+        return once(tmp_path_factory, _run_key(name, method, python), lambda: run(name, method, python=python))
 
     return get
+
+
+def _run_key(name: str, method=None, python=None) -> str:
+    """The ``once`` key of a shared run."""
+    # The interpreter's real path: 3.11.2 and 3.11.7 are both python3.11.
+    where = hashlib.sha1(os.path.realpath(python or sys.executable).encode()).hexdigest()[:12]
+    return f"run-{name}-{method}-{where}"
+
+
+# --- the runs that hang, started early by the xdist controller -------------
+
+# A run that hangs keeps a worker waiting for the run's limit (2 to 5 s) while
+# the cores have nothing to do for it: the catalog's hanging runs, shared by
+# tests of several files, made the workers wait about 90 s in all. The
+# controller, which runs no test, starts them as soon as a worker has
+# collected, PREFETCH_THREADS at a time, through ``once``: the test that
+# needs one finds it made, or waits on its lock while it is being made. The
+# runs' folders carry the controller's pid, so no test's guard takes their
+# processes for its own, and the controller waits for them before its
+# end-of-run checks. Without xdist there is no controller: each test makes
+# its own runs.
+PREFETCH_THREADS = 8
+_CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
+_prefetch = None
+
+
+def hanging_runs(nodeids) -> list:
+    """(name, method) of each collected catalog case that may hang, the
+    longest limit first."""
+    from ipcsnippets import catalog
+
+    cases = []
+    for nodeid in nodeids:
+        if nodeid.startswith(_CATALOG_TEST) and nodeid.endswith("]"):
+            name, method = nodeid[len(_CATALOG_TEST):-1].rsplit("-", 1)
+            method = None if method == "own" else method
+            snippet = catalog.get(name)
+            if catalog.HANGS in snippet.expect_for(method).outcomes:
+                cases.append((-snippet.timeout, name, method or ""))
+    return [(name, method or None) for _, name, method in sorted(cases)]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    global _prefetch
+    if _prefetch is not None:  # every worker collects the same tests
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ipcsnippets import run
+
+    factory = node.config._tmp_path_factory
+    _prefetch = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="hanging-run")
+    for name, method in hanging_runs(ids):
+        # An error here is left to the test that needs the run: it makes it again.
+        _prefetch.submit(once, factory, _run_key(name, method), lambda n=name, m=method: run(n, m))
 
 
 @pytest.fixture(scope="session")
