@@ -430,8 +430,12 @@ def _run_key(name: str, method=None, python=None) -> str:
 # runs' folders carry the controller's pid, so no test's guard takes their
 # processes for its own, and the controller waits for them before its
 # end-of-run checks. Without xdist there is no controller: each test makes
-# its own runs.
-PREFETCH_THREADS = 8
+# its own runs. Four at a time: with eight, the first 15 s of the suite had
+# up to 39 runnable processes on the two cores (with four, 28 to 32), and
+# the suite took 51.0 and 52.5 s against 48.6 and 49.8 s with four. A
+# 2-second limit is the suite's tightest margin under that load: a run of
+# queue_race_forced under spawn must start three processes within it.
+PREFETCH_THREADS = 4
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
 _prefetch = None
 
