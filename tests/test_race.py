@@ -9,16 +9,18 @@ from ipcsnippets import catalog
 @pytest.mark.parametrize("method", catalog.get("queue_race_forced").methods())
 def test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in_get(method, snippet_run):
     result = snippet_run("queue_race_forced", method)
-    assert result.outcome == "hangs"
-    assert result.duration <= 3.0
-    assert result.leftovers == []
+    # Everything the run left, for a failure to say what happened.
+    seen = f"duration {result.duration:.2f} s\noutput:\n{result.output}\n{result.stack_report()}"
+    assert result.outcome == "hangs", seen
+    assert result.duration <= 3.0, seen
+    assert result.leftovers == [], seen
     # Exactly one consumer got the item; the other never printed.
-    assert len(re.findall(r"took an item", result.output)) == 1
+    assert len(re.findall(r"took an item", result.output)) == 1, seen
     by_name = {s.name: s.stack for s in result.stacks}
     consumers = [name for name in by_name if name.startswith("consumer-")]
-    assert len(consumers) == 1, by_name.keys()
-    assert re.search(r"queues\.py\", line \d+ in get", by_name[consumers[0]])
-    assert "in join" in by_name["MainProcess"]
+    assert len(consumers) == 1, seen
+    assert re.search(r"queues\.py\", line \d+ in get", by_name[consumers[0]]), seen
+    assert "in join" in by_name.get("MainProcess", ""), seen
 
 
 @pytest.mark.parametrize("method", catalog.get("queue_race").methods())
