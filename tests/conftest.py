@@ -246,6 +246,12 @@ def stray():
 
 
 @pytest.fixture
+def hanging_runs_of():
+    """hanging_runs(nodeids) as a fixture (conftest is not importable)."""
+    return hanging_runs
+
+
+@pytest.fixture
 def runs_by():
     """processes_of_runs_by(owner_pid) as a fixture (conftest is not importable)."""
     return processes_of_runs_by
