@@ -8,10 +8,10 @@ Why the cleanup: under spawn and forkserver a named semaphore lives in
 knows of it once the creating process has told it. A process killed between
 ``sem_open`` and that message (its first lock also starts the tracker: tens
 of milliseconds) leaves the semaphore for ever. So before the kill each
-process is stopped and the ``/dev/shm`` files it has mapped are noted (by
-inode: glibc maps a new semaphore under a temporary name that it then links
-to the real one); once the tree and its tracker are gone, those still there
-are removed.
+process is stopped and the ``/dev/shm`` files it has mapped or open are
+noted (by inode: glibc makes a new semaphore under a temporary name that it
+then links to the real one); once the tree and its tracker are gone, those
+still there are removed.
 """
 import os
 import signal
@@ -45,15 +45,19 @@ def _signal(pids, sig):
             pass
 
 
-def _mapped_shm(pids):
-    """(device, inode) of every /dev/shm file the processes have mapped."""
+def _held_shm(pids):
+    """(device, inode) of every /dev/shm file the processes have mapped or
+    open. Open and not yet mapped: glibc's sem_open creates the semaphore's
+    file under a temporary name, writes it, and only then maps it; a process
+    killed in between leaves an empty ``sem.XXXXXX`` (seen once in a suite
+    run, after a kill)."""
     found = set()
     for pid in pids:
         try:
             with open(f"/proc/{pid}/maps") as f:
                 lines = [line for line in f if " /dev/shm/" in line]
         except OSError:
-            continue
+            lines = []
         for line in lines:
             fields = line.split(None, 5)
             try:
@@ -61,19 +65,30 @@ def _mapped_shm(pids):
                 found.add((os.makedev(int(major, 16), int(minor, 16)), int(fields[4])))
             except (IndexError, ValueError):
                 continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}").startswith(SHM + "/"):
+                    st = os.stat(f"/proc/{pid}/fd/{fd}")
+                    found.add((st.st_dev, st.st_ino))
+            except OSError:
+                continue
     return found
 
 
 def stop_and_kill(pids, settle=0.5):
-    """SIGSTOP the processes, note the /dev/shm files they have mapped, then
-    SIGKILL them. Stopped first, none creates a semaphore between the look
-    and the kill. Returns what they had mapped."""
+    """SIGSTOP the processes, note the /dev/shm files they have mapped or
+    open, then SIGKILL them. Stopped first, none creates a semaphore between
+    the look and the kill. Returns what they held."""
     _signal(pids, signal.SIGSTOP)
     deadline = time.monotonic() + settle
     # kill() returns before a process running on another core has stopped.
     while any(_state(pid) not in "TtZX" for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.001)
-    mapped = _mapped_shm(pids)
+    mapped = _held_shm(pids)
     _signal(pids, signal.SIGKILL)  # a stopped process dies of it too
     return mapped
 

@@ -277,7 +277,9 @@ SHM = Path("/dev/shm")
 def _shm_entries() -> set:
     if not SHM.is_dir():
         return set()
-    return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.mp-", "psm_", "mp-"))}
+    # "sem." and not only "sem.mp-": glibc makes a semaphore under a temporary
+    # name (sem.XXXXXX) first, and a kill at that moment leaves that name.
+    return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.", "psm_", "mp-"))}
 
 
 # --- the order in which xdist's workers take the tests (see _packing.py) ------

@@ -118,6 +118,34 @@ def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(w
         remove(made)
 
 
+# Where glibc's sem_open is when a kill can leave an empty "sem.XXXXXX":
+# the file made under its temporary name and open, not yet written or mapped.
+HALF_MADE = (
+    "import os, threading\n"
+    "def main():\n"
+    "    path = '/dev/shm/sem.' + os.urandom(4).hex()\n"
+    "    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)\n"
+    "    with open('made.txt', 'w') as f:\n"
+    "        f.write(path + '\\n')\n"
+    "    threading.Event().wait()\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n"
+)
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="needs /dev/shm")
+def test_a_timed_out_run_removes_a_semaphore_file_still_being_made(write_script):
+    path = write_script(HALF_MADE)
+    result = run_path(path, timeout=1)
+    made_file = path.with_name("made.txt")
+    made = made_file.read_text().split() if made_file.exists() else []
+    try:
+        assert result.outcome == "hangs" and made, result.output
+        assert [p for p in made if os.path.exists(p)] == []
+    finally:
+        remove(made)
+
+
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
 def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by, interruptible_popen):
     cli = interruptible_popen([sys.executable, "-m", "ipcsnippets", *command], cwd=catalog.ROOT,
