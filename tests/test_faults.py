@@ -40,11 +40,27 @@ UNTOLD = (
 )
 
 
-def made_by(path):
-    """The /dev/shm files an UNTOLD run wrote it made, once it has made both."""
+# Where glibc's sem_open is when a kill can leave an empty "sem.XXXXXX":
+# the file made under its temporary name and open, not yet written or mapped.
+HALF_MADE = (
+    "import os, threading\n"
+    "def main():\n"
+    "    path = '/dev/shm/sem.' + os.urandom(4).hex()\n"
+    "    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)\n"
+    "    with open('made.txt', 'w') as f:\n"
+    "        f.write(path + '\\n')\n"
+    "    threading.Event().wait()\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n"
+)
+
+
+def made_by(path, count=2):
+    """The /dev/shm files a run of UNTOLD (two) or HALF_MADE (one) wrote it
+    made, once it has made them all."""
     made = path.with_name("made.txt")
     text = made.read_text() if made.exists() else ""
-    return text.split() if text.endswith("\n") and len(text.split()) == 2 else None
+    return text.split() if text.endswith("\n") and len(text.split()) == count else None
 
 
 def remove(paths):
@@ -107,38 +123,11 @@ def test_a_runner_killed_outright_removes_what_the_tree_made_and_never_told_the_
         remove(made)
 
 
-def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(write_script):
-    path = write_script(UNTOLD)
+@pytest.mark.parametrize("script, files", [(UNTOLD, 2), (HALF_MADE, 1)], ids=["untold", "half-made"])
+def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(script, files, write_script):
+    path = write_script(script)
     result = run_path(path, timeout=1)
-    made = made_by(path)
-    try:
-        assert result.outcome == "hangs" and made, result.output
-        assert [p for p in made if os.path.exists(p)] == []
-    finally:
-        remove(made)
-
-
-# Where glibc's sem_open is when a kill can leave an empty "sem.XXXXXX":
-# the file made under its temporary name and open, not yet written or mapped.
-HALF_MADE = (
-    "import os, threading\n"
-    "def main():\n"
-    "    path = '/dev/shm/sem.' + os.urandom(4).hex()\n"
-    "    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)\n"
-    "    with open('made.txt', 'w') as f:\n"
-    "        f.write(path + '\\n')\n"
-    "    threading.Event().wait()\n"
-    "if __name__ == '__main__':\n"
-    "    main()\n"
-)
-
-
-@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="needs /dev/shm")
-def test_a_timed_out_run_removes_a_semaphore_file_still_being_made(write_script):
-    path = write_script(HALF_MADE)
-    result = run_path(path, timeout=1)
-    made_file = path.with_name("made.txt")
-    made = made_file.read_text().split() if made_file.exists() else []
+    made = made_by(path, files)
     try:
         assert result.outcome == "hangs" and made, result.output
         assert [p for p in made if os.path.exists(p)] == []
