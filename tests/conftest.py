@@ -177,8 +177,8 @@ def no_process_outlives_the_test():
         time.sleep(0.02)
     if stray:
         # Killed as the runner kills a tree: the resource trackers last, so
-        # they unlink what they know of; then what the rest had mapped in
-        # /dev/shm. A plain SIGKILL to all left semaphores behind.
+        # they unlink what they know of; then what the rest had mapped or
+        # open in /dev/shm. A plain SIGKILL to all left semaphores behind.
         from ipcsnippets import _reaper
 
         _reaper.kill_and_clean(
@@ -430,8 +430,8 @@ def _run_key(name: str, method=None, python=None) -> str:
 # --- the runs that hang, started early by the xdist controller -------------
 
 # A run that hangs keeps a worker waiting for the run's limit (2 to 5 s) while
-# the cores have nothing to do for it: the catalog's hanging runs, shared by
-# tests of several files, made the workers wait about 90 s in all. The
+# the cores have nothing to do for it: the catalog's 33 runs that may hang,
+# shared by tests of several files, have 84 s of limits in all. The
 # controller, which runs no test, starts them as soon as a worker has
 # collected, PREFETCH_THREADS at a time, through ``once``: the test that
 # needs one finds it made, or waits on its lock while it is being made. The
@@ -458,10 +458,9 @@ def hanging_runs(nodeids) -> list:
         if nodeid.startswith(_CATALOG_TEST) and nodeid.endswith("]"):
             name, method = nodeid[len(_CATALOG_TEST):-1].rsplit("-", 1)
             method = None if method == "own" else method
-            snippet = catalog.get(name)
-            if catalog.HANGS in snippet.expect_for(method).outcomes:
-                cases.append((-snippet.timeout, name, method or ""))
-    return [(name, method or None) for _, name, method in sorted(cases)]
+            if catalog.HANGS in catalog.get(name).expect_for(method).outcomes:
+                cases.append((name, method))
+    return sorted(cases, key=lambda case: -catalog.get(case[0]).timeout)  # stable: ties in collection order
 
 
 @pytest.hookimpl(optionalhook=True)
