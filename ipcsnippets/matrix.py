@@ -41,13 +41,25 @@ COMMAND = "python -m ipcsnippets check --matrix"
 OLDEST = (3, 9)
 """The oldest Python the snippets support; older interpreters are not looked at."""
 
-NOT_VERIFIED = {
-    (3, 14): "forkserver becomes the default start method on Linux "
-             "(fork until 3.13): a program that does not choose one now gets forkserver",
-}
+REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13), (3, 14), (3, 15))
+"""The versions CI must have (CI=true): the oldest, the one that runs the tools,
+the last with fork as Linux's default, and the current releases (``make pythons``)."""
+
+NOT_VERIFIED: Dict[Tuple[int, int], str] = {}
 """Versions the page names although no interpreter here could run them: version -> its known change."""
 
 OWN = "own"
+DEFAULT = "default"
+"""The column of runs with no start method imposed: the interpreter's own
+default (fork on Linux up to 3.13, forkserver from 3.14), as a reader who
+runs ``python3 snippets/NAME.py`` gets it."""
+
+
+def methods_of(snippet: catalog.Snippet) -> Tuple[str, ...]:
+    """The matrix's columns for one snippet: each imposed start method and
+    the interpreter's default, or ``own`` for a snippet that chooses."""
+    methods = snippet.methods()
+    return methods if methods == (OWN,) else (*methods, DEFAULT)
 AGREE, DIFFER = "✅", "❌"
 NOT_RUN = "⚪"
 
@@ -124,10 +136,17 @@ def pyenv_root() -> Optional[Path]:
 _VERSIONED = re.compile(r"python3\.(\d+)$")
 
 
+PROJECT_PYTHONS = catalog.ROOT / ".cache" / "pythons" / "root" / "usr" / "bin"
+"""Where ``make pythons`` installs CPython 3.14 and 3.15 (``tools/pythons.sh``)."""
+
+
 def candidates() -> List[Tuple[str, str]]:
-    """``(path, where)`` of every ``python3.N`` (N >= 9) under pyenv and on PATH,
-    plus the interpreter running this code. Shims and links are resolved later."""
-    found: List[Tuple[str, str]] = []
+    """``(path, where)`` of every ``python3.N`` (N >= 9) installed by ``make
+    pythons``, under pyenv and on PATH, plus the interpreter running this code.
+    Shims and links are resolved later."""
+    found: List[Tuple[str, str]] = [
+        (path, "make pythons") for path in sorted(glob.glob(str(PROJECT_PYTHONS / "python3.*")))
+    ]
     root = pyenv_root()
     if root:
         for path in sorted(glob.glob(str(root / "versions" / "*" / "bin" / "python3.*"))):
@@ -214,10 +233,10 @@ def cell_jobs(
     for interpreter in interpreters:
         for name in names or catalog.names():
             snippet = catalog.get(name)
-            for method in snippet.methods():
+            for method in methods_of(snippet):
                 if method != OWN and methods and method not in methods:
                     continue
-                start_method = None if method == OWN else method
+                start_method = None if method in (OWN, DEFAULT) else method
                 kwargs = dict(name=name, start_method=start_method, python=interpreter.path)
                 expect = snippet.expect_for(start_method, interpreter.version)
                 if hang_limit is not None and HANGS in expect.outcomes:
@@ -349,8 +368,8 @@ def render(stored: dict) -> str:
     interpreters = [Interpreter(**{**i, "version": tuple(i["version"])}) for i in stored["interpreters"]]
     cells = [Cell(**c) for c in stored["cells"]]
     snippets = stored["snippets"]
-    methods = [m for m in (*START_METHODS, OWN) if any(c.method == m for c in cells)]
-    head = {OWN: "own choice"}
+    methods = [m for m in (*START_METHODS, DEFAULT, OWN) if any(c.method == m for c in cells)]
+    head = {OWN: "own choice", DEFAULT: "default"}
     differ = [c for c in cells if not c.agrees]
     labels = [i.label for i in interpreters]
     anchor = {
@@ -478,6 +497,8 @@ def _short_result(c: Cell) -> str:
 
 
 def _short_path(path: str) -> str:
+    if path.startswith(str(catalog.ROOT) + os.sep):
+        return path[len(str(catalog.ROOT)) + 1:]
     root = pyenv_root()
     if root and path.startswith(str(root) + os.sep):
         return "$(pyenv root)/" + path[len(str(root)) + 1:]
@@ -488,6 +509,8 @@ def _where(i: Interpreter) -> str:
     root = pyenv_root()
     if root and i.path.startswith(str(root) + os.sep):
         return "pyenv"
+    if i.path.startswith(str(PROJECT_PYTHONS) + os.sep):
+        return "Debian unstable, make pythons"
     return i.path
 
 
@@ -536,8 +559,8 @@ def _check_stored(stored: dict) -> List[str]:
             problems.append(f"{name}: its catalog entry changed since the matrix was run{again}")
         for path in interpreters:
             ran = {c["method"] for c in stored["cells"] if c["snippet"] == name and c["path"] == path}
-            if ran != set(s.methods()):
-                problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(s.methods())}{again}")
+            if ran != set(methods_of(s)):
+                problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(methods_of(s))}{again}")
     for name in stored["snippets"]:
         if name not in catalog.CATALOG:
             problems.append(f"{name}: in the stored matrix but no longer in the catalog{again}")
@@ -585,7 +608,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _print_grid(interpreters: Sequence[Interpreter], cells: Sequence[Cell]) -> None:
-    methods = [m for m in (*START_METHODS, OWN) if any(c.method == m for c in cells)]
+    methods = [m for m in (*START_METHODS, DEFAULT, OWN) if any(c.method == m for c in cells)]
     labels = [f"{i.label} ({_where(i)})" for i in interpreters]
     width = max(map(len, labels))
     print(f"{'Python':<{width}}  " + "  ".join(f"{m:<14}" for m in methods))

@@ -88,8 +88,8 @@ class RunResult:
         found = []
         if self.outcome not in expect.outcomes:
             found.append(f"expected {expect.describe()}, but it {self.describe()}")
-        elif self.outcome == RAISES and self.exception != expect.exception:
-            found.append(f"expected raises {expect.exception}, but it raised {self.exception}")
+        elif self.outcome == RAISES and self.exception not in expect.exceptions:
+            found.append(f"expected {expect.describe()}, but it raised {self.exception}")
         for pattern in expect.shows:
             if not re.search(pattern, self.output, re.MULTILINE):
                 found.append(f"output does not show /{pattern}/")

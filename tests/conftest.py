@@ -342,7 +342,13 @@ def _runs_alive(since: float) -> list:
     """Processes of any run started during this session (every process of a
     run has the run's folder in its environment), whoever the runner was: a
     test's own, or a command line a test started and killed."""
-    return [f"pid {pid}: {_cmdline(pid).strip()}" for pid in _live_with_environment(_RUN_FOLDER, since)]
+    alive = []
+    for pid in _live_with_environment(_RUN_FOLDER, since):
+        try:
+            alive.append(f"pid {pid}: {_cmdline(pid).strip()}")
+        except OSError:
+            pass  # it ended after it was listed
+    return alive
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -494,7 +500,7 @@ def snippet_runs(snippet_run):
 
 # --- the other CPythons ---------------------------------------------------------
 
-REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))  # the oldest, this one, the newest
+from ipcsnippets.matrix import REQUIRED_IN_CI  # noqa: E402
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -21,7 +21,7 @@ import pytest
 from ipcsnippets import catalog, matrix
 from ipcsnippets.matrix import Cell, Interpreter
 
-REQUIRED_IN_CI = ((3, 9), (3, 11), (3, 13))  # as conftest.py's
+from ipcsnippets.matrix import REQUIRED_IN_CI  # noqa: E402
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -109,7 +109,7 @@ def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters,
     cells = matrix.run_matrix(interpreters, _versioned(), jobs=12, runs=shared)
     cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12, runs=shared)
     seconds = time.monotonic() - started
-    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in catalog.get(n).methods()}
+    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in matrix.methods_of(catalog.get(n))}
     wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}
     assert {(c.path, c.snippet, c.method) for c in cells} == wanted
     differ = [f"{c.snippet} [{c.method}] on {c.python} ({c.path}): {'; '.join(c.problems)}"
@@ -187,15 +187,22 @@ def test_the_page_marks_a_difference_with_a_sign_and_words_and_explains_it():
     assert "    queue.Queue has shutdown(): False" in md  # the run's own output
 
 
-def test_the_page_says_where_the_version_matters_and_that_3_14_is_not_verified():
+def test_the_page_says_where_the_version_matters_and_which_version_is_not_verified(monkeypatch):
+    monkeypatch.setitem(matrix.NOT_VERIFIED, (3, 16), "the default start method becomes forkserver on Linux")
     md = matrix.render(_stored_example())
     assert "every start method, before Python 3.13: completes; the output shows " \
            r"`^queue\.Queue has shutdown\(\): False$` (checked on 3.9.18)." in md
     assert "every start method, Python 3.13 and newer: completes; the output shows " \
            r"`^queue\.Queue has shutdown\(\): True$` (checked on 3.13.0; ❌ differs on 3.13.0)." in md
-    assert "| 3.14 | ⚪ not verified: not installed here |" in md
-    assert "**Python 3.14 is not verified here** (no interpreter). Its known change: forkserver becomes " \
-           "the default start method on Linux" in md
+    assert "| 3.16 | ⚪ not verified: not installed here |" in md
+    assert "**Python 3.16 is not verified here** (no interpreter). Its known change: the default start " \
+           "method becomes forkserver on Linux" in md
+
+
+def test_no_version_the_site_covers_is_left_unverified():
+    assert matrix.NOT_VERIFIED == {}
+    stored = json.loads(matrix.MATRIX_JSON.read_text())
+    assert set(REQUIRED_IN_CI) <= {tuple(i["version"][:2]) for i in stored["interpreters"]}
 
 
 def test_a_hand_edited_or_stale_stored_matrix_is_caught(tmp_path, monkeypatch):

@@ -21,6 +21,17 @@ DOCS_DIR = ROOT / "docs"
 START_METHODS: Tuple[str, ...] = ("fork", "spawn", "forkserver")
 """Every start method the catalog knows, in the order pages show them."""
 
+def default_method(version: Optional[Tuple[int, ...]] = None, platform: str = sys.platform) -> str:
+    """The start method a program gets when it chooses none, on ``platform``
+    under Python ``version`` (default: the running one): ``spawn`` on Windows
+    and macOS (since 3.8), ``fork`` elsewhere up to 3.13 and ``forkserver``
+    from 3.14 (``Lib/multiprocessing/context.py`` of each version)."""
+    version = tuple(version or sys.version_info[:2])
+    if platform in ("win32", "darwin"):
+        return "spawn"
+    return "forkserver" if version >= (3, 14) else "fork"
+
+
 COMPLETES, HANGS, RAISES = "completes", "hangs", "raises"
 OUTCOMES = (COMPLETES, HANGS, RAISES)
 
@@ -35,7 +46,8 @@ class Expect:
     Attributes:
         outcomes: the outcomes allowed (``completes``, ``hangs``, ``raises``);
             more than one when the snippet is a race whose result is luck.
-        exception: for ``raises``, the name of the exception that ends the run.
+        exception: for ``raises``, the name of the exception that ends the run,
+            or names separated by ``|`` where which one comes is a race.
         shows: regular expressions that must each match the run's output.
         hides: regular expressions that must not match the run's output.
     """
@@ -52,12 +64,17 @@ class Expect:
         if (RAISES in self.outcomes) != (self.exception is not None):
             raise ValueError("name an exception exactly when the run may raise")
 
+    @property
+    def exceptions(self) -> Tuple[str, ...]:
+        """The exception names a ``raises`` run may end with."""
+        return tuple(self.exception.split("|")) if self.exception else ()
+
     def describe(self) -> str:
         """One short phrase, e.g. ``hangs`` or ``raises ValueError``."""
         words = []
         for outcome in OUTCOMES:
             if outcome in self.outcomes:
-                words.append(f"raises {self.exception}" if outcome == RAISES else outcome)
+                words.append(f"raises {' or '.join(self.exceptions)}" if outcome == RAISES else outcome)
         text = " or ".join(words)
         if LOST_ITEMS in self.shows:
             text += ", loses items"
@@ -106,6 +123,9 @@ class Snippet:
             snippet chooses its own (then it runs once, under ``"own"``).
         deterministic: False when two runs may print different things, so
             the page labels the output as one possible run.
+        outputs_also_on: Python versions (``(3, 13)``) whose output the page
+            shows too, beside the reader's Python, where the version changes
+            what the program does.
     """
 
     name: str
@@ -115,6 +135,7 @@ class Snippet:
     timeout: float
     start_methods: Tuple[str, ...] = START_METHODS
     deterministic: bool = True
+    outputs_also_on: Tuple[Tuple[int, int], ...] = ()
 
     @property
     def path(self) -> Path:
@@ -132,8 +153,8 @@ class Snippet:
     def expect_for(self, start_method: Optional[str], version: Optional[Tuple[int, int]] = None) -> Expect:
         """The expectation for one start method (``None``: the platform default)
         on one Python version (default: the running one)."""
-        method = start_method or ("own" if not self.start_methods else multiprocessing.get_start_method())
         version = tuple(version or sys.version_info[:2])
+        method = start_method or ("own" if not self.start_methods else default_method(version))
         best: Optional[Tuple[Tuple[int, ...], int, Expect]] = None
         for key, expect in self.expect.items():
             who, _, since = key.partition(">=")
