@@ -309,6 +309,17 @@ def test_lambda_error_message_by_version(version, says, snippet_run, python_of):
     assert r.output.splitlines()[-1] == f"AttributeError: Can't {says} local object 'main.<locals>.<lambda>'"
 
 
+@pytest.mark.parametrize("version", [(3, 14), (3, 15)], ids=lambda v: "%d.%d" % v)
+def test_lambda_error_is_a_pickling_error_with_notes_from_3_14(version, snippet_run, python_of):
+    """'from 3.14, PicklingError: Can't pickle local object <function
+    main.<locals>.<lambda> at 0x...>, with notes on which attribute held it'"""
+    r = snippet_run("exercise_lambda_target_bug", "spawn", python=python_of(version))
+    assert (r.outcome, r.exception) == ("raises", "PicklingError")
+    assert re.search(r"^_pickle\.PicklingError: Can't pickle local object "
+                     r"<function main\.<locals>\.<lambda> at 0x[0-9a-f]+>\n"
+                     r"when serializing dict item '_target'$", r.output, re.M), r.output
+
+
 def test_top_level_target_greets_both_names_under_every_method():
     for r in fixed_runs("lambda_target").values():
         assert lines(r) == ["hello, Ada", "hello, Grace"]

@@ -3,8 +3,10 @@
 Several claims are about Python versions, so some tests run a snippet under
 each CPython installed here (3.9 to 3.13), a few runs at a time in threads.
 """
+import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -35,13 +37,19 @@ def flat(text):
 # --- start_methods.py: what each method does ---------------------------------
 
 @pytest.mark.skipif(not LINUX, reason="the defaults checked here are Linux's")
-def test_linux_default_is_fork_from_3_9_through_3_13(python_of, snippet_runs):
-    versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
-    results = snippet_runs([("start_methods", None, python_of(v)) for v in versions])
-    for version, result in zip(versions, results):
-        assert result.outcome == "completes", (version, result.output)
-        assert "start methods here: ['fork', 'spawn', 'forkserver']" in result.output, version
-        assert "this run uses: fork\n" in result.output, version
+def test_linux_default_is_fork_through_3_13_and_forkserver_from_3_14(interpreters, snippet_runs):
+    """'Linux used fork by default up to Python 3.13; Python 3.14 switches to
+    forkserver' -- on every CPython found here, 3.9 to 3.15."""
+    assert {(3, 13), (3, 14)} <= {i.minor for i in interpreters}, "both sides of the change must be here"
+    results = snippet_runs([("start_methods", None, i.path) for i in interpreters])
+    for interpreter, result in zip(interpreters, results):
+        default = "forkserver" if interpreter.minor >= (3, 14) else "fork"
+        assert default == catalog.default_method(interpreter.version)
+        assert result.outcome == "completes", (interpreter.label, result.output)
+        # 3.14 lists the default first.
+        listed = ["forkserver", "fork", "spawn"] if default == "forkserver" else ["fork", "spawn", "forkserver"]
+        assert f"start methods here: {listed}" in result.output, interpreter.label
+        assert f"this run uses: {default}\n" in result.output, interpreter.label
 
 
 @pytest.mark.parametrize("method", catalog.get("start_methods").methods())
@@ -167,19 +175,40 @@ LEAVES_THE_DEFAULT = [
 ]
 FIXES_THE_DEFAULT = [
     "get_start_method()", "get_context()", "Queue()", "SimpleQueue()", "JoinableQueue()",
-    "Lock()", "Event()", "Value('i')", "Process(...).start()", "get_context('spawn').Process(...).start()",
+    "Lock()", "Event()", "Value('i')", "Process(...).start()",
 ]
+SPAWN_START = "get_context('spawn').Process(...).start()"
 
 
-@pytest.mark.parametrize("version", [(3, 9), (3, 11), (3, 13)], ids=lambda v: "%d.%d" % v)
-def test_which_operations_fix_the_default_start_method(write_script, version, python_of):
-    result = run_path(write_script(PROBE, "probe.py"), None, timeout=30, python=python_of(version))
-    assert result.outcome == "completes", result.output
-    verdicts = dict(line.rsplit(": ", 1) for line in result.output.splitlines())
-    assert verdicts == {
-        **{op: "leaves" for op in LEAVES_THE_DEFAULT},
-        **{op: "fixes" for op in FIXES_THE_DEFAULT},
-    }
+def _spawn_start_fixes_the_default(interpreter) -> bool:
+    """What the interpreter's own source says: a spawn child's preparation
+    data asks get_start_method(), which fixes the default, up to 3.13.0;
+    later releases ask get_start_method(allow_none=True), which does not."""
+    spawn_py = os.path.join(os.path.dirname(interpreter.path), "..", "lib",
+                            "python%d.%d" % interpreter.minor, "multiprocessing", "spawn.py")
+    source = open(spawn_py, encoding="utf-8").read()
+    asks = re.search(r"start_method=get_start_method\((.*?)\)", source).group(1)
+    return asks == ""
+
+
+def test_which_operations_fix_the_default_start_method(write_script, interpreters):
+    """The table 'fixes the default / leaves it open', on every CPython found
+    here; one row changed in a bug-fix release of 3.13."""
+    script = write_script(PROBE, "probe.py")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: run_path(script, None, timeout=30, python=i.path), interpreters))
+    seen = set()
+    for interpreter, result in zip(interpreters, results):
+        assert result.outcome == "completes", (interpreter.label, result.output)
+        verdicts = dict(line.rsplit(": ", 1) for line in result.output.splitlines())
+        spawn_fixes = _spawn_start_fixes_the_default(interpreter)
+        seen.add(spawn_fixes)
+        assert verdicts == {
+            **{op: "leaves" for op in LEAVES_THE_DEFAULT},
+            **{op: "fixes" for op in FIXES_THE_DEFAULT},
+            SPAWN_START: "fixes" if spawn_fixes else "leaves",
+        }, interpreter.label
+    assert seen == {True, False}, "both behaviours must be shown by a run here"
 
 
 # --- main_guard_missing.py: the guard ---------------------------------------
@@ -204,11 +233,74 @@ def test_without_the_guard_the_child_exits_1_and_the_parent_exits_0(method, snip
     assert "RuntimeError" in traceback
 
 
-def test_without_the_guard_the_child_fails_the_same_on_3_9_and_3_13(python_of, snippet_runs):
-    cases = [(v, m) for v in [(3, 9), (3, 13)] for m in ("spawn", "forkserver")]
-    results = snippet_runs([("main_guard_missing", m, python_of(v)) for v, m in cases])
-    for case, result in zip(cases, results):
-        _assert_child_died_bootstrapping(result, case)
+def forkserver_preloads_main(version) -> bool:
+    """Whether the forkserver imports the main module itself, once
+    (gh-135295: 3.13.8 and 3.14.1 on; before, each child imported it)."""
+    return tuple(version) >= (3, 14, 1) or (3, 13, 8) <= tuple(version) < (3, 14)
+
+
+def test_without_the_guard_a_spawn_child_fails_the_same_on_every_python(interpreters, snippet_runs):
+    results = snippet_runs([("main_guard_missing", "spawn", i.path) for i in interpreters])
+    for interpreter, result in zip(interpreters, results):
+        _assert_child_died_bootstrapping(result, ("spawn", interpreter.label))
+
+
+def test_without_the_guard_forkserver_fails_in_the_child_or_in_the_server_by_version(interpreters, snippet_runs):
+    """Up to 3.13.7 each forkserver child imports the main module and dies
+    as a spawn child does. From 3.13.8 and 3.14.1 the server imports it
+    once: main() runs in the server, the server dies, and the parent's
+    start() raises. 3.15 ignores a failed preload of the main module, and
+    each child imports it again."""
+    results = snippet_runs([("main_guard_missing", "forkserver", i.path) for i in interpreters])
+    seen = set()
+    for interpreter, result in zip(interpreters, results):
+        in_server = forkserver_preloads_main(interpreter.version) and interpreter.minor < (3, 15)
+        seen.add(in_server)
+        if in_server:
+            assert result.outcome == "raises", (interpreter.label, result.output)
+            assert result.exception in ("EOFError", "ConnectionResetError"), interpreter.label
+            assert "parent: the child's exit code" not in result.output
+            # The bootstrapping error is the server's: it ran main() while importing the file.
+            assert "main() runs in module '__mp_main__'" in result.output
+            assert "has finished its bootstrapping phase" in flat(result.output)
+        else:
+            _assert_child_died_bootstrapping(result, ("forkserver", interpreter.label))
+    assert seen == {True, False}, "both behaviours must be shown by a run here"
+
+
+def test_forkserver_imports_the_main_module_in_each_child_or_once_in_the_server(interpreters, snippet_runs):
+    """'Up to 3.13.7 and in 3.14.0, each forkserver child imports your main
+    module again, as a spawn child does. From 3.13.8 and 3.14.1 the server
+    imports it once, and the children are forked from that.' -- on every
+    CPython found here."""
+    results = snippet_runs([("forkserver_main_import", None, i.path) for i in interpreters])
+    seen = set()
+    for interpreter, result in zip(interpreters, results):
+        assert result.outcome == "completes", (interpreter.label, result.output)
+        imports = re.findall(r"^imported as __mp_main__ in pid (\d+)$", result.output, re.M)
+        children = re.findall(r"^work\(\) in pid (\d+), parent (\d+)$", result.output, re.M)
+        assert len(children) == 2, result.output
+        once = forkserver_preloads_main(interpreter.version)
+        seen.add(once)
+        if once:  # one import, in the server: the parent of both children
+            assert len(imports) == 1 and {parent for _, parent in children} == set(imports), \
+                (interpreter.label, result.output)
+        else:  # one import in each child
+            assert sorted(imports) == sorted(pid for pid, _ in children), (interpreter.label, result.output)
+    assert seen == {True, False}, "both behaviours must be shown by a run here"
+
+
+def test_the_default_method_change_breaks_state_set_after_import(interpreters, snippet_runs):
+    """'a program that works on 3.13 by default and fails on 3.14 by default'"""
+    results = snippet_runs([("default_start_method_changed", None, i.path) for i in interpreters])
+    for interpreter, result in zip(interpreters, results):
+        if interpreter.minor >= (3, 14):
+            assert result.outcome == "raises" and result.exception == "KeyError", result.output
+            assert "start method: forkserver" in result.output
+            assert not re.search(r"^scaled:", result.output, re.M)
+        else:
+            assert result.outcome == "completes", result.output
+            assert "start method: fork\nscaled: [10, 20, 30]" in result.output
 
 
 def test_without_the_guard_fork_works_because_nothing_is_imported_again(snippet_run):
@@ -275,7 +367,7 @@ def test_a_target_loaded_under_a_made_up_name_works_only_under_fork(write_script
 
 @pytest.mark.skipif(not LINUX, reason="fork is the Linux default this warning is about")
 def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_started(python_of, snippet_runs):
-    versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
+    versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14), (3, 15)]
     results = snippet_runs([("fork_with_threads_warning", "fork", python_of(v)) for v in versions])
     for version, result in zip(versions, results):
         assert result.outcome == "completes", (version, result.output)

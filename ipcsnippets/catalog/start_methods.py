@@ -1,5 +1,5 @@
 """Snippets on the page about start methods (fork, spawn, forkserver)."""
-from . import Snippet, completes
+from . import RAISES, Expect, Snippet, completes, raises
 
 PAGE = "start-methods.md"
 
@@ -12,12 +12,41 @@ _FORK_WARNING = (
     r"use of fork\(\) may lead to deadlocks in the child\."
 )
 _ALREADY_SET = r"set_start_method\('spawn'\) -> RuntimeError: context has already been set"
-_CHOOSING = (
-    r"^1\. .*\n    set_start_method\('spawn'\) -> ok\n    " + _ALREADY_SET + r"$",
-    r"^2\. .*\n    default now fixed to 'fork'\n    " + _ALREADY_SET + r"$",
-    r"^3\. .*\n    " + _ALREADY_SET + r"$",
-    r"got: a child that imported the main module as '__mp_main__'$",
-    r"the default is still 'fork'$",
+
+
+def _choosing(default: str):
+    """get_context_vs_set_start_method on a platform whose default is ``default``."""
+    return (
+        r"^1\. .*\n    set_start_method\('spawn'\) -> ok\n    " + _ALREADY_SET + r"$",
+        rf"^2\. .*\n    default now fixed to '{default}'\n    " + _ALREADY_SET + r"$",
+        r"^3\. .*\n    " + _ALREADY_SET + r"$",
+        r"got: a child that imported the main module as '__mp_main__'$",
+        r"the default is still 'fork'$",
+    )
+
+
+_CHOOSING = _choosing("fork")
+# forkserver_main_import: the pids of the __mp_main__ imports against the
+# children's pids (each child imported it) or their parent (the server did).
+_IMPORTED_PER_CHILD = (
+    r"^imported as __mp_main__ in pid (\d+)\nwork\(\) in pid \1, parent (\d+)\n"
+    r"imported as __mp_main__ in pid (\d+)\nwork\(\) in pid \3, parent \2$"
+)
+_IMPORTED_BY_SERVER = (
+    r"^imported as __mp_main__ in pid (\d+)\nwork\(\) in pid \d+, parent \1\n"
+    r"work\(\) in pid \d+, parent \1$"
+)
+_GUARD_CHILD_DIES = completes(
+    r"^main\(\) runs in module '__mp_main__'$",
+    _BOOTSTRAP,
+    r"^parent: the child's exit code is 1$",
+    hides=(r"work\(\) ran",),
+)
+_GUARD_SERVER_DIES = raises(
+    "EOFError|ConnectionResetError",
+    r"^main\(\) runs in module '__mp_main__'$",
+    _BOOTSTRAP,
+    r"popen_forkserver\.py\", line \d+, in _launch",
 )
 _CRASHED = r"the child's exit code is -11$"
 _SEMLOCK = (
@@ -69,9 +98,39 @@ SNIPPETS = (
             "*": completes(*_CHOOSING, _CRASHED),
             "*>=3.11": completes(*_CHOOSING, f"(?:{_SEMLOCK}|{_CRASHED})"),
             "*>=3.12": completes(*_CHOOSING, _SEMLOCK),
+            "*>=3.14": completes(*_choosing("forkserver"), _SEMLOCK),
         },
         timeout=10,
         start_methods=(),  # it chooses, and fails to choose, on its own
+    ),
+    Snippet(
+        name="default_start_method_changed",
+        title="The same program works on 3.13 and fails on 3.14: the default changed",
+        page=PAGE,
+        expect={
+            # Linux up to 3.13: fork copies the setting main() filled in.
+            "own": completes(r"^start method: fork$", r"^scaled: \[10, 20, 30\]$"),
+            # Linux from 3.14: forkserver; a worker sees the module as imported.
+            "own>=3.14": Expect(frozenset({RAISES}), exception="KeyError", hides=(r"^scaled:",),
+                                shows=(r"^start method: forkserver$", r"^KeyError: 'factor'$")),
+        },
+        timeout=10,
+        start_methods=(),  # the point is the interpreter's own default
+        outputs_also_on=((3, 13),),
+    ),
+    Snippet(
+        name="forkserver_main_import",
+        title="Where forkserver imports the main module: each child, or once in the server",
+        page=PAGE,
+        expect={
+            # gh-135295: before 3.13.8 (and in 3.14.0), one import per child.
+            "own": completes(_IMPORTED_PER_CHILD, hides=(_IMPORTED_BY_SERVER,)),
+            "own>=3.13.8": completes(_IMPORTED_BY_SERVER, hides=(_IMPORTED_PER_CHILD,)),
+            "own>=3.14": completes(_IMPORTED_PER_CHILD, hides=(_IMPORTED_BY_SERVER,)),  # 3.14.0: source
+            "own>=3.14.1": completes(_IMPORTED_BY_SERVER, hides=(_IMPORTED_PER_CHILD,)),
+        },
+        timeout=10,
+        start_methods=(),  # it asks for forkserver itself
     ),
     Snippet(
         name="main_guard_missing",
@@ -84,13 +143,19 @@ SNIPPETS = (
                 r"^parent: the child's exit code is 0$",
                 hides=(r"__mp_main__", r"RuntimeError"),
             ),
-            # spawn and forkserver: the child's import runs main() again.
-            "*": completes(
-                r"^main\(\) runs in module '__mp_main__'$",
-                _BOOTSTRAP,
-                r"^parent: the child's exit code is 1$",
-                hides=(r"work\(\) ran",),
-            ),
+            # spawn (and forkserver up to 3.13.7): the child's import runs
+            # main() again.
+            "*": _GUARD_CHILD_DIES,
+            # 3.13.8 and 3.14.1 (gh-135295) made the forkserver import the
+            # main module once, in the server, as it always meant to: main()
+            # runs there, the server dies, and the parent's start() fails.
+            # Which error it gets depends on when the server went.
+            "forkserver>=3.13.8": _GUARD_SERVER_DIES,
+            "forkserver>=3.14": _GUARD_CHILD_DIES,  # 3.14.0, read from the source
+            "forkserver>=3.14.1": _GUARD_SERVER_DIES,
+            # 3.15 ignores a failed preload of the main module (gh-141860):
+            # each child imports it again and dies, as under spawn.
+            "forkserver>=3.15": _GUARD_CHILD_DIES,
         },
         timeout=10,
     ),
