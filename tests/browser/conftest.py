@@ -14,9 +14,12 @@ fresh browser context (the page walk shares one tab), which
 records what a reader's browser would do and blocks (and records) any request
 to another host, so no test ever reaches the Internet.
 
-Without /usr/bin/chromium-headless-shell or the playwright package, the tests skip with a
+The environment variable IPCSNIPPETS_CHROMIUM names another Chromium build
+to drive instead (the GitHub workflow sets it to the Chromium that
+`playwright install` downloads there; this machine cannot download one).
+Without that browser or the playwright package, the tests skip with a
 one-line reason; with CI=true they fail instead, so CI cannot pass them by
-accident. Playwright's own browser download (`playwright install`) is never used.
+accident.
 """
 from __future__ import annotations
 
@@ -39,7 +42,9 @@ import pytest
 
 from ipcsnippets import catalog
 
-CHROMIUM = Path("/usr/bin/chromium-headless-shell")
+# The one setting that says which browser runs the tests (see above).
+CHROMIUM = Path(os.environ.get("IPCSNIPPETS_CHROMIUM")
+                or "/usr/bin/chromium-headless-shell")
 LOCAL_HOST = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -60,7 +65,8 @@ HERE = Path(__file__).resolve().parent
 
 def _why_no_browser() -> Optional[str]:
     if not CHROMIUM.is_file():
-        return f"no browser: {CHROMIUM} is missing (apt-get install chromium-headless-shell)"
+        return (f"no browser: {CHROMIUM} is missing (apt-get install chromium-headless-shell, "
+                "or set IPCSNIPPETS_CHROMIUM to a Chromium)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
