@@ -522,7 +522,7 @@ def python_of(interpreters):
     def get(version) -> str:
         version = tuple(version)
         if version not in newest:
-            reason = f"no CPython {version[0]}.{version[1]} found here (pyenv or PATH)"
+            reason = f"no CPython {version[0]}.{version[1]} found here (make pythons, pyenv or PATH)"
             if IN_CI and version in REQUIRED_IN_CI:
                 pytest.fail(reason + " -- CI must test it", pytrace=False)
             pytest.skip(reason)
