@@ -27,7 +27,8 @@ _UNIT = (
     r"|\s(?:runs?|tries)\b"  # counts of tries
     r")"
 )
-FIGURE = re.compile(rf"{_NUM}{_UNIT}(?:\s(?:to|and|or)\s\d[\d,]*(?:\.\d+)?{_UNIT}?)?|{_NUM}\sof\s\d[\d,]*\b")
+_RANGE = r"\s(?:to|and|or)\s\d[\d,]*(?:\.\d+)?"
+FIGURE = re.compile(rf"{_NUM}(?:{_UNIT}?{_RANGE})?{_UNIT}|{_NUM}\sof\s\d[\d,]*\b")
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
@@ -36,8 +37,23 @@ _COMMENT = re.compile(r"<!--.*?-->")
 _INCLUDE = re.compile(r"^\s*-{1,2}8<-{1,2}")
 
 
-def prose_lines(text: str) -> Iterator[Tuple[int, str]]:
-    """(line number, prose) of each line a reader reads as the page's own text."""
+def paragraphs(text: str) -> Iterator[Tuple[List[Tuple[int, int]], str]]:
+    """Each run of consecutive prose lines, joined by spaces, so that a figure
+    broken over two lines is found: ([(offset, line number), ...], text)."""
+    starts: List[Tuple[int, int]] = []
+    joined, last = "", None
+    for number, line in _prose(text):
+        if last is not None and number != last + 1:
+            yield starts, joined
+            starts, joined = [], ""
+        starts.append((len(joined), number))
+        joined += line.strip() + " "
+        last = number
+    if starts:
+        yield starts, joined
+
+
+def _prose(text: str) -> Iterator[Tuple[int, str]]:
     fenced = False
     for number, line in enumerate(text.splitlines(), 1):
         if _FENCE.match(line):
@@ -54,4 +70,9 @@ def prose_lines(text: str) -> Iterator[Tuple[int, str]]:
 
 def figures(text: str) -> List[Tuple[int, str]]:
     """(line number, figure) of every measured-looking figure in the prose."""
-    return [(number, m.group(0)) for number, line in prose_lines(text) for m in FIGURE.finditer(line)]
+    found = []
+    for starts, joined in paragraphs(text):
+        for m in FIGURE.finditer(joined):
+            number = max(n for offset, n in starts if offset <= m.start())
+            found.append((number, m.group(0)))
+    return found
