@@ -286,33 +286,63 @@ def _rtt(data, m, channel, payload="small int"):
     return perfchart.one(data, kind="latency", method=m, channel=channel, payload=payload)["median_s"]
 
 
-def test_page_claim_the_four_pipe_based_channels_are_close_pipe_first_joinable_last(committed):
+def _repeats(data, m, channel, payload="small int"):
+    """(slowest, fastest) messages per second over the repeats of one figure."""
+    row = perfchart.one(data, kind="throughput", method=m, channel=channel, payload=payload, batch=1)
+    return tuple(row["sent"]["messages"] / s for s in (max(row["seconds"]), min(row["seconds"])))
+
+
+def _beats(data, m, a, b, payload="small int"):
+    """Every repeat of channel a was faster than every repeat of channel b."""
+    return _repeats(data, m, a, payload)[0] > _repeats(data, m, b, payload)[1]
+
+
+def test_page_claim_the_four_pipe_based_channels_are_close_and_not_ranked(committed):
+    """performance.md: "here their medians lay between 220k and 280k small
+    ints per second under both start methods. Their repeats overlapped,
+    except that under `fork` every repeat of `SimpleQueue` beat every repeat
+    of `JoinableQueue`" and (JoinableQueue) "Its median was the lowest of the
+    four for small messages, but within the spread of all but one." """
+    separated = set()
     for m in perfchart.methods(committed):
-        rates = [perfchart.per_s(committed, m, c) for c in FAST]
-        assert all(220e3 <= r <= 280e3 for r in rates), (m, rates)
-        assert rates[0] == max(rates) and rates[-1] == min(rates), (m, rates)
+        rates = {c: perfchart.per_s(committed, m, c) for c in FAST}
+        assert all(220e3 <= r <= 280e3 for r in rates.values()), (m, rates)
+        assert min(rates, key=rates.get) == "JoinableQueue", (m, rates)
+        separated |= {(m, a, b) for a in FAST for b in FAST if _beats(committed, m, a, b)}
+    assert separated == {("fork", "SimpleQueue", "JoinableQueue")}
 
 
-def test_page_claim_round_trips_pipe_fastest_simplequeue_near_queue_nearly_twice(committed):
+def test_page_claim_round_trips_pipe_and_simplequeue_shortest_queue_about_twice(committed):
+    """performance.md: "Its round trip is among the two shortest, with
+    `SimpleQueue`'s." and "the round trip is about twice a `Pipe`'s" (Queue)."""
     for m in perfchart.methods(committed):
         pipe = _rtt(committed, m, "Pipe")
-        assert pipe == min(_rtt(committed, m, c) for c in perfchart.CHANNELS)
-        assert _rtt(committed, m, "SimpleQueue") <= 1.25 * pipe
+        shortest = sorted(perfchart.CHANNELS, key=lambda c: _rtt(committed, m, c))[:2]
+        assert set(shortest) == {"Pipe", "SimpleQueue"}, (m, shortest)
         assert 1.5 * pipe <= _rtt(committed, m, "Queue") <= 2.2 * pipe
         assert _rtt(committed, m, "Manager().Queue") > _rtt(committed, m, "Queue")
 
 
-def test_page_claim_pipe_is_fastest_for_big_messages_as_its_socket_pair_beats_os_pipe(committed):
+def test_page_claim_pipe_beats_the_queues_for_big_messages_under_spawn_only_and_its_socket_pair_beats_os_pipe(committed):
+    """performance.md: "Under `spawn`, with 64 KiB and 1 MiB messages, every
+    repeat of `Pipe` beat every repeat of the queues; under `fork` their
+    repeats overlapped." and "with 1 MiB writes, the raw socket pair carried
+    several times what the raw `os.pipe` did." """
+    for payload in ("64 KiB", "1 MiB"):
+        assert all(_beats(committed, "spawn", "Pipe", c, payload) for c in FAST[1:]), payload
+        assert not all(_beats(committed, "fork", "Pipe", c, payload) for c in FAST[1:]), payload
     for m in perfchart.methods(committed):
-        for payload in ("64 KiB", "1 MiB"):
-            pipe = perfchart.bytes_per_s(committed, m, "Pipe", payload)
-            assert all(pipe > perfchart.bytes_per_s(committed, m, c, payload) for c in FAST[1:])
         assert perfchart.bytes_per_s(committed, m, "raw socket pair", "1 MiB") >= \
             3 * perfchart.bytes_per_s(committed, m, "raw os.pipe", "1 MiB")  # "several times"
 
 
 def test_page_claim_manager_queue_13_to_15_times_fewer_small_messages_but_keeps_up_at_1_mib(committed):
+    """performance.md: "With small ints it moved 13 to 15 times fewer messages
+    per second than a `Queue` (medians; every repeat was slower than every
+    repeat of a `Queue`)." and "with 1 MiB messages it kept up with the
+    others." """
     for m in perfchart.methods(committed):
+        assert _beats(committed, m, "Queue", "Manager().Queue"), m
         ratio = perfchart.per_s(committed, m, "Queue") / perfchart.per_s(committed, m, "Manager().Queue")
         assert 13 <= round(ratio) <= 15, ratio
         manager = perfchart.bytes_per_s(committed, m, "Manager().Queue", "1 MiB")
@@ -354,7 +384,7 @@ def test_page_claim_batching_60x_at_100_and_150x_at_1000_about_40_million(commit
         assert max(gains, key=gains.get) == "Manager().Queue"
 
 
-def test_page_claim_shared_memory_5_5_ms_pipe_75_ms_copy_in_55_ms_one_copy_35_to_40(committed):
+def test_page_claim_shared_memory_5_5_ms_pipe_75_ms_copy_in_55_ms_one_copy_34_to_41(committed):
     for m in perfchart.methods(committed):
         shm = perfchart.handover_s(committed, m, "shared memory, data already in it")
         pipe = perfchart.handover_s(committed, m, "Pipe.send_bytes")
@@ -362,7 +392,7 @@ def test_page_claim_shared_memory_5_5_ms_pipe_75_ms_copy_in_55_ms_one_copy_35_to
         copies = [perfchart.handover_s(committed, m, h) for h in ("copy into new memory", "copy into memory in use")]
         assert 0.005 <= shm <= 0.006 and 0.070 <= pipe <= 0.080 and 13 <= round(pipe / shm) <= 14
         assert 0.050 <= copy_in <= 0.060 and copy_in > max(copies) and pipe / copy_in < 2
-        assert all(0.033 <= c <= 0.041 for c in copies)
+        assert all(34 <= round(1000 * c) <= 41 for c in copies)  # "34 to 41 ms"
 
 
 def test_page_claim_every_target_met_and_pipe_reaches_a_quarter_of_its_socket_pair(committed):
@@ -374,9 +404,15 @@ def test_page_claim_every_target_met_and_pipe_reaches_a_quarter_of_its_socket_pa
 
 
 def test_page_claim_published_comparison(committed):
+    """performance.md: "Our `Pipe` and our `Queue` were within each other's
+    spread with small messages (the table's ratio is of medians), closer to
+    the 1.25x ... than to the 3x"; "about three times the highest of the
+    25k to 79k"; "about 250k ... about 18k for 64 KiB and about 1000 for
+    1 MiB"; "about 9k per second through our `Queue`". """
     for m in perfchart.methods(committed):
         lead = perfchart.per_s(committed, m, "Pipe") / perfchart.per_s(committed, m, "Queue")
-        assert 1.0 < lead < 1.1  # "by less than a tenth", nearer 1.25x than 3x
+        assert not _beats(committed, m, "Pipe", "Queue") and not _beats(committed, m, "Queue", "Pipe")
+        assert abs(lead - 1.25) < abs(lead - 3)
         assert 2.5 <= perfchart.per_s(committed, m, "Queue") / 79e3 <= 3.5  # "about three times" faster-fifo's best
         assert 8e3 <= 1 / _rtt(committed, m, "Queue") <= 10e3  # "about 9k per second"
     fork = {p: perfchart.per_s(committed, "fork", "Queue", p) for p in perfchart.PAYLOADS}

@@ -1,12 +1,16 @@
 """Pipe pitfalls: the EOF hang, two writers on one end, send() blocking, join before recv."""
+import json
 import multiprocessing
+import os
 import pickle
+import random
 import re
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
+from pathlib import Path
 
 import pytest
 
@@ -130,15 +134,17 @@ def test_send_blocks_prints_what_the_page_says(method, snippet_run):
     ]
 
 
-def _returns_unread(pipe, size):
-    """Whether send(bytes(size)) returns while nobody reads the other end."""
+def _returns_unread(pipe, size, raw=False):
+    """Whether send(bytes(size)) returns while nobody reads the other end
+    (send_bytes() with raw=True: no pickle)."""
     receive_end, send_end = pipe
-    sending = threading.Thread(target=send_end.send, args=(bytes(size),))
+    send, recv = (send_end.send_bytes, receive_end.recv_bytes) if raw else (send_end.send, receive_end.recv)
+    sending = threading.Thread(target=send, args=(bytes(size),))
     sending.start()
     sending.join(0.5)
     returned = not sending.is_alive()
     try:
-        assert len(receive_end.recv()) == size
+        assert len(recv()) == size
         sending.join(10)
         assert not sending.is_alive()
     finally:
@@ -160,6 +166,117 @@ def test_a_one_way_pipe_holds_exactly_64_kib():
 def test_a_duplex_pipe_holds_more_than_a_one_way_pipe_but_far_less_than_1_mb():
     assert _returns_unread(multiprocessing.Pipe(), 66_000) is True
     assert _returns_unread(multiprocessing.Pipe(), 1_000_000) is False
+
+
+# --- how much each pipe holds (pipe_capacity) -----------------------------------------
+
+CAPACITY = re.compile(r"^(Pipe\(duplex=False\)|Pipe\(\)) +holds a message of ([\d,]+) bytes, unread$", re.M)
+# The machine the stored output came from: its socket send buffer (bytes).
+STORED_WMEM_DEFAULT = 212_992
+STORED = Path(__file__).parent.parent / "docs" / "outputs" / "pipe_capacity.json"
+
+
+def _capacities(output):
+    return {kind: int(size.replace(",", "")) for kind, size in CAPACITY.findall(output)}
+
+
+def _wmem_default():
+    try:
+        with open("/proc/sys/net/core/wmem_default") as f:
+            return int(f.read())
+    except OSError:
+        return None
+
+
+@pytest.mark.skipif(not LINUX, reason="Linux pipe and socket sizes")
+def test_pipe_capacity_a_one_way_pipe_holds_16_pages_and_a_socket_pair_over_three_times_that(snippet_run):
+    """pipes/pitfalls.md: "A one-way pipe on Linux holds 16 pages, 64 KiB with
+    the usual 4 KiB pages: the message above and its 4-byte length fill it
+    exactly." and "The duplex `Pipe()` is a socket pair, and it holds more
+    than three times as much". The stored output must be what this machine
+    prints (when its socket buffer is the one it was stored with)."""
+    result = snippet_run("pipe_capacity")
+    assert result.outcome == "completes", result.output
+    now = _capacities(result.output)
+    assert now["Pipe(duplex=False)"] + 4 == 16 * os.sysconf("SC_PAGE_SIZE")
+    assert now["Pipe()"] > 3 * now["Pipe(duplex=False)"]
+    stored = _capacities(json.loads(STORED.read_text())["runs"]["own"]["output"])
+    assert stored["Pipe(duplex=False)"] == 65_532
+    if _wmem_default() == STORED_WMEM_DEFAULT and os.sysconf("SC_PAGE_SIZE") == 4096:
+        assert now == stored
+
+
+@pytest.mark.skipif(not LINUX, reason="Linux socket buffers")
+def test_the_socket_pairs_capacity_holds_for_a_blocking_send_too():
+    """The snippet measures with a non-blocking end; a plain blocking send()
+    stops at the same size: one byte more than it found waits for a reader."""
+    capacity = load("pipe_capacity").largest_message(True)
+    assert _returns_unread(multiprocessing.Pipe(), capacity, raw=True) is True
+    assert _returns_unread(multiprocessing.Pipe(), capacity + 1, raw=True) is False
+
+
+@pytest.mark.skipif(not LINUX, reason="PIPE_BUF is the system's")
+def test_pipe_buf_is_4096_bytes_on_linux():
+    """pipes/pitfalls.md: "POSIX makes a write to a one-way pipe ... atomic
+    only up to `PIPE_BUF` bytes: 4,096 on Linux, 512 on macOS
+    (`select.PIPE_BUF` tells yours)." (macOS's 512 is read, not run.)"""
+    import select
+    assert select.PIPE_BUF == 4096
+
+
+def test_a_64_mib_message_goes_through_one_send():
+    """pipes/pitfalls.md: "the tests send and receive 64 MiB in one `send()`
+    without an error" (against the documentation's "about 32 MiB and up
+    ... may raise `ValueError`")."""
+    receive_end, send_end = multiprocessing.Pipe()
+    message = bytes(64 * 2**20)
+    sending = threading.Thread(target=send_end.send, args=(message,))
+    sending.start()
+    try:
+        assert receive_end.poll(10)
+        assert receive_end.recv() == message
+        sending.join(10)
+        assert not sending.is_alive()
+    finally:
+        receive_end.close()
+        send_end.close()
+
+
+def random_writer(conn, seed, start):
+    payload = random.Random(seed).randbytes(100_000)
+    start.wait(10)
+    while True:  # until the test stops it
+        conn.send(payload)
+
+
+def test_two_writers_of_random_100_kb_messages_break_the_stream_in_3_of_3_runs():
+    """pipes/pitfalls.md: "with random 100 KB messages the tests see the
+    stream break in every run"; a message that unpickles to the wrong bytes
+    counts as broken too."""
+    payloads = {random.Random(seed).randbytes(100_000) for seed in (1, 2)}
+    for _ in range(3):
+        receive_end, send_end = multiprocessing.Pipe()
+        start = multiprocessing.Barrier(2)
+        writers = [multiprocessing.Process(target=random_writer, args=(send_end, seed, start)) for seed in (1, 2)]
+        for p in writers:
+            p.start()
+        send_end.close()
+        broke = False
+        try:
+            for _ in range(2000):  # it breaks long before
+                assert receive_end.poll(10)
+                if receive_end.recv() not in payloads:
+                    broke = True
+                    break
+        except (pickle.UnpicklingError, EOFError, OSError, ValueError, TypeError, AttributeError,
+                IndexError, KeyError, MemoryError, OverflowError, UnicodeDecodeError, ImportError):
+            broke = True  # whatever the unpickler meets in the other writer's bytes
+        finally:
+            for p in writers:
+                p.terminate()
+                p.join(10)
+            receive_end.close()
+        assert broke
 
 
 # --- join before recv (pipe_join_before_recv) -----------------------------------------

@@ -100,6 +100,20 @@ SNIPPETS = (
         timeout=10,
     ),
     Snippet(
+        name="pipe_capacity",
+        title="How many bytes Pipe(duplex=False) and Pipe() hold before send() waits",
+        page="pipes/pitfalls.md",
+        # The sizes are the kernel's (65,532 and 219,264 on Linux here; the
+        # tests check them). It starts no process, so a start method changes
+        # nothing: it runs once.
+        expect={"*": completes(
+            r"^Pipe\(duplex=False\) holds a message of [\d,]+ bytes, unread$",
+            r"^Pipe\(\) +holds a message of [\d,]+ bytes, unread$",
+        )},
+        timeout=10,
+        start_methods=(),
+    ),
+    Snippet(
         name="pipe_join_before_recv",
         title="join() before recv() on a child that sends 1 MB: deadlock",
         page="pipes/pitfalls.md",

@@ -50,11 +50,14 @@ class Measurement:
             at once. Runs that hang use no CPU while they wait, so a snippet
             that always hangs can run many at a time.
         caption: what the table shows, one sentence for the page.
+        notes: by snippet, what a reader must know to read its rates (for
+            example that a rate is certain by construction, not by chance).
     """
 
     name: str
     snippets: Tuple[Tuple[str, Optional[float], int], ...]
     caption: str
+    notes: Tuple[Tuple[str, str], ...] = ()
 
 
 PAGES = (
@@ -70,6 +73,12 @@ PAGES = (
         # (within a second here): a shorter limit, many runs at a time.
         snippets=(("sentinel_fix", None, 4), ("timeout_fix_taught", 4.0, 16)),
         caption="The sentinel fix against the taught timeout fix, by start method.",
+        notes=(("timeout_fix_taught",
+                "Its rates are set by its sizes, not by chance: it puts far more data than a pipe holds "
+                "(`ITEMS` items of about 10 KB each), its consumers stop at the first empty pipe, and the "
+                "parent's feeder can then never finish, so the parent hangs at exit whenever items are "
+                "left. The rate shows that the failure is certain with these sizes, not how likely it is "
+                "in a program of your own."),),
     ),
 )
 """What ``stress --pages`` measures."""
@@ -381,8 +390,9 @@ QUIET = 0.1
 
 
 def _busy(stored: dict) -> str:
-    load = stored["load_average_before"]
-    text = f"load average {_load_text(load)} when the command started"
+    text = f"load average (1 minute) {_load_text(stored['load_average_before'])} when the command started"
+    if stored.get("load_average_after") is not None:
+        text += f" and {_load_text(stored['load_average_after'])} when it ended (its own runs included)"
     shares = [m["other_cpu_share"] for m in stored["snippets"]]
     if any(share is None for share in shares):
         return text
@@ -416,7 +426,8 @@ def render(stored: dict) -> str:
     for m in stored["snippets"]:
         limit = m["timeout_s"]
         slowest = max((t["max_s"] for t in m["methods"].values() if t["max_s"] is not None), default=None)
-        note = (f"`{m['snippet']}`: `{m['command']}` ({m['jobs']} runs at a time, {m['wall_seconds']:g} s; "
+        note = (f"`{m['snippet']}`: `{m['command']}` ({m['jobs']} runs at a time on {stored['cpu_count']} CPUs, "
+                f"{m['wall_seconds']:g} s; "
                 f"other processes kept {_share_text(m['other_cpu_share'])} of the CPUs busy); a run that had not ended "
                 f"after {limit:g} s counted as hung"
                 + (f" (the catalog's limit is {m['catalog_timeout_s']:g} s)" if limit != m["catalog_timeout_s"] else "")
@@ -430,6 +441,7 @@ def render(stored: dict) -> str:
             how = ", ".join(f"{method} {t['disagree']}" for method, t in m["methods"].items() if t["disagree"])
             note += (f" **{disagree} of the runs ({how}) did not do what the catalog expects: "
                      f"{', '.join(sorted(set(m['expected'].values())))}.**")
+        note += "".join(f" {text}" for name, text in _notes(stored) if name == m["snippet"])
         notes.append(note)
     lines.append(
         f"{stored['caption']} Measured on {stored['date']} with `{stored['command']}`: CPython {stored['python']}, "
@@ -440,6 +452,11 @@ def render(stored: dict) -> str:
     lines.append("")
     lines += [f"- {n}" for n in notes]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _notes(stored: dict) -> Tuple[Tuple[str, str], ...]:
+    page = next((p for p in PAGES if p.name == stored["measurement"]), None)
+    return page.notes if page else ()
 
 
 def check_stored() -> List[str]:

@@ -1,0 +1,184 @@
+"""No figure in prose without a source.
+
+Every page's prose (tests/_figures.py says what counts as prose and as a
+measured-looking figure) may show a figure only if it is registered here:
+
+- ``CONSTANTS`` (any page): sizes, limits and parameters that are not
+  measured: a snippet's own settings, a CPython constant, a format. Each
+  names the file that defines it and a pattern that must match there.
+- ``MEASURED`` (one page): a figure that reports a measurement. Each names
+  the test that compares it with the measured file or stored output
+  (``tests/FILE.py::test_name``: that test must exist), or the measured
+  file itself and a pattern that must match in it.
+
+Figures inside included fragments (``docs/outputs/``, ``docs/measured/``)
+come from the measured files already and are never scanned. A new figure in
+prose fails here until it is registered with its source, or taken out.
+"""
+import multiprocessing.connection
+import re
+from pathlib import Path
+from typing import Dict, NamedTuple, Tuple
+
+import pytest
+
+from _figures import figures, paragraphs
+from ipcsnippets import catalog
+
+ROOT = catalog.ROOT
+
+
+class Source(NamedTuple):
+    """Where a figure comes from: ``path`` (from the repository's root, or
+    ``tests/FILE.py::test_name``) and a pattern that must match in it."""
+
+    path: str
+    pattern: str = ""
+
+
+CONNECTION = Path(multiprocessing.connection.__file__)  # this CPython's own
+PITFALL_TESTS = "tests/test_pipe_pitfalls.py"
+
+CONSTANTS: Dict[str, Source] = {
+    # Linux's pipe: 16 pages of 4 KiB (pipe(7)), measured by pipe_capacity.
+    "64 KiB": Source(PITFALL_TESTS + "::test_pipe_capacity_a_one_way_pipe_holds_16_pages_and_a_socket_pair_over_three_times_that"),
+    "4 KiB": Source("snippets/ipc_bench.py", r"^PAGE = 4096$"),
+    "18 bytes": Source(PITFALL_TESTS, r"ForkingPickler\.dumps\(bytes\(65514\)\)\) \+ 4 == 65536"),
+    # multiprocessing's framing and Windows buffer (read in the source).
+    "16 KiB": Source(str(CONNECTION), r"if n > 16384:"),
+    "2 GiB": Source(str(CONNECTION), r"if n > 0x7fffffff:"),
+    "12 bytes": Source(str(CONNECTION), r'header = struct\.pack\("!Q", n\)'),
+    "8 KiB": Source(str(CONNECTION), r"^BUFSIZE = (8192|64 \* 1024)$"),
+    # The bench's payloads and buffers.
+    "1 KiB": Source("snippets/ipc_bench.py", r'"1 KiB": 1 << 10'),
+    "1 MiB": Source("snippets/ipc_bench.py", r'"1 MiB": 1 << 20'),
+    "64 KiB and 1 MiB": Source("snippets/ipc_bench.py", r'"64 KiB": 64 << 10, "1 MiB": 1 << 20'),
+    "64 MiB": Source("snippets/ipc_bench.py", r"shared_size=64 << 20"),
+    "8 MiB": Source("snippets/ipc_bench.py", r"shared_size=8 << 20"),
+    # Snippets' and tests' own sizes.
+    "1 MB": Source("snippets/pipe_two_writers.py", r"^SIZE = 1_000_000"),
+    "100 KB": Source(PITFALL_TESTS, r"randbytes\(100_000\)"),
+    "65,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(65_000\)"),
+    "66,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(66_000\)"),
+    "0.3 s": Source("snippets/pipe_poll.py", r"parent_end\.poll\(0\.3\)"),
+    # The documentation's own figure, quoted as such (pipes/pitfalls.md).
+    "32 MiB": Source("docs/pipes/pitfalls.md", r"documentation also warns that very large pickles \(about 32 MiB"),
+    # The catalog's limit and the project's own budgets.
+    "2 s": Source("ipcsnippets/catalog/race.py", r'name="queue_race_forced",(?:\n.*)+?\n\s+timeout=2,'),
+    "60 s": Source("ipcsnippets/commands/speed.py", r"^SUITE_TARGET_S = 60\.0$"),
+    "5 s": Source("ipcsnippets/commands/speed.py", r"^BUILD_TARGET_S = 5\.0$"),
+    "20%": Source("ipcsnippets/commands/speed.py", r"^OVERHEAD_TARGET = 0\.20$"),
+}
+"""Figures that are not measurements, allowed on any page."""
+
+BENCH_TESTS = "tests/test_bench.py::test_page_claim_"
+MEASURED: Dict[Tuple[str, str], Source] = {
+    ("performance.md", "220k and 280k"): Source(BENCH_TESTS + "the_four_pipe_based_channels_are_close_and_not_ranked"),
+    ("performance.md", "13 to 15 times"): Source(
+        BENCH_TESTS + "manager_queue_13_to_15_times_fewer_small_messages_but_keeps_up_at_1_mib"),
+    ("performance.md", "2 to 5 ms"): Source(BENCH_TESTS + "start_up_2_to_5_ms_under_fork_50_to_70_ms_under_spawn"),
+    ("performance.md", "50 to 70 ms"): Source(BENCH_TESTS + "start_up_2_to_5_ms_under_fork_50_to_70_ms_under_spawn"),
+    ("performance.md", "60 times"): Source(BENCH_TESTS + "batching_60x_at_100_and_150x_at_1000_about_40_million"),
+    ("performance.md", "150 times"): Source(BENCH_TESTS + "batching_60x_at_100_and_150x_at_1000_about_40_million"),
+    ("performance.md", "40 million"): Source(BENCH_TESTS + "batching_60x_at_100_and_150x_at_1000_about_40_million"),
+    **{("performance.md", f): Source(BENCH_TESTS + "shared_memory_5_5_ms_pipe_75_ms_copy_in_55_ms_one_copy_34_to_41")
+       for f in ("5.5 ms", "75 ms", "13 to 14 times", "55 ms", "34 to 41 ms")},
+    # The published figures (FACTS.md) and ours beside them.
+    **{("performance.md", f): Source(BENCH_TESTS + "published_comparison")
+       for f in ("1.25x", "3x", "25k to 79k", "250k", "18k", "9k")},
+    ("queues/managers.md", "0 of 50"): Source("docs/outputs/manager_queue.json", r"True in 0 of 50 fresh queues"),
+    ("queues/managers.md", "0 of 500"): Source(
+        "tests/test_managers.py::test_empty_is_false_right_after_put_in_500_fresh_manager_queues"),
+    ("queues/managers.md", "13 to 15 times"): Source(
+        "tests/test_managers.py::test_the_page_names_the_factor_of_its_output_and_the_bench_figure"),
+    ("queues/race.md", "200 runs"): Source("docs/measured/queue_race_rates.json", r'"runs": 200,'),
+    # How often the tests repeat a program: the test's own count.
+    ("pipes/pitfalls.md", "3 times"): Source(PITFALL_TESTS, r'run_times\("pipe_two_writers", method, 3\)'),
+    ("pipes/pitfalls.md", "3 runs"): Source(PITFALL_TESTS, r"main_runs\(name, method, 3\)"),
+}
+"""Measured figures, each on its page."""
+
+OWNED = ("index.md", "performance.md", "pipes/basics.md", "pipes/pitfalls.md", "queues/managers.md", "queues/race.md")
+
+PENDING = {
+    ("cheatsheet.md", "10 times"),
+    ("queues/kinds.md", "10 times"),
+    ("queues/kinds.md", "264k"),
+    ("queues/kinds.md", "258k"),
+    ("queues/kinds.md", "247k"),
+    ("queues/kinds.md", "230k"),
+    ("queues/kinds.md", "19k"),
+    ("queues/deadlocks.md", "100,000 bytes"),
+    ("queues/deadlocks.md", "65,600 bytes"),
+    ("queues/deadlocks.md", "65,536 bytes"),
+    ("queues/deadlocks.md", "65,532 bytes"),
+    ("queues/deadlocks.md", "1,000 bytes"),
+    ("queues/deadlocks.md", "129 KB"),
+    ("queues/deadlocks.md", "2 KB"),
+    ("queues/fixes.md", "10 KB"),
+    ("queues/fixes.md", "200 runs"),
+    ("queues/fixes.md", "20 times"),
+    ("queues/fixes.md", "5 times"),
+    ("start-methods.md", "96 of 100"),
+    ("start-methods.md", "20 of 20"),
+    ("start-methods.md", "200 of 200"),
+}
+"""Figures on pages this check's author did not own when it was written,
+found without a source: to be registered above (with their source) or
+taken out of the page, then removed from here."""
+
+
+def _found():
+    return {page: figures((catalog.DOCS_DIR / page).read_text(encoding="utf-8")) for page in catalog.site_pages()}
+
+
+def _unsourced(page, found):
+    return [(line, f) for line, f in found if f not in CONSTANTS and (page, f) not in MEASURED]
+
+
+@pytest.mark.parametrize("page", [p for p in catalog.site_pages() if p not in {p for p, _ in PENDING}])
+def test_every_figure_in_the_prose_has_a_source(page):
+    missing = _unsourced(page, _found()[page])
+    assert not missing, "\n".join(
+        f"docs/{page}:{line}: {figure!r} looks measured but has no source: include it from docs/measured/ "
+        f"or docs/outputs/, or register it in tests/test_figures.py with the file or test that proves it"
+        for line, figure in missing)
+
+
+def test_the_pending_figures_are_exactly_what_the_check_finds_on_those_pages():
+    """The figures waiting for a source are listed one by one: a new one on
+    those pages fails, and one that got its source must leave the list."""
+    pages = {p for p, _ in PENDING}
+    found = {(p, f) for p, items in _found().items() if p in pages for _, f in _unsourced(p, items)}
+    assert found == PENDING, f"new: {sorted(found - PENDING)}; fixed, remove from PENDING: {sorted(PENDING - found)}"
+    assert not pages & set(OWNED)
+
+
+def _holds(source: Source) -> bool:
+    if "::" in source.path:
+        path, name = source.path.split("::")
+        return re.search(rf"^def {re.escape(name)}\(", (ROOT / path).read_text(encoding="utf-8"), re.M) is not None
+    return re.search(source.pattern, (ROOT / source.path).read_text(encoding="utf-8"), re.M) is not None
+
+
+@pytest.mark.parametrize("figure", sorted(CONSTANTS))
+def test_every_constant_is_defined_where_the_registry_says(figure):
+    assert _holds(CONSTANTS[figure]), f"{figure!r}: {CONSTANTS[figure]} does not hold"
+
+
+def test_every_measured_figure_is_on_its_page_and_its_source_holds():
+    found = _found()
+    for (page, figure), source in MEASURED.items():
+        assert figure in {f for _, f in found[page]}, f"{page}: {figure!r} is registered but no longer on the page"
+        assert _holds(source), f"{page}: {figure!r}: {source} does not hold"
+
+
+def test_the_scanner_finds_figures_in_prose_and_skips_code_and_included_fragments():
+    text = "\n".join([
+        "It moved 13 to 15", "times fewer, about 5.5 ms, 250k per second; 0 of 50 tries.",
+        "```python", "x = 64  # 99 ms", "```",
+        '--8<-- "docs/measured/bench_table.md"',
+        "A `poll(0.3)` call, a 4-byte length, Python 3.13 and 100 items.",
+    ])
+    assert figures(text) == [(1, "13 to 15 times"), (2, "5.5 ms"), (2, "250k"), (2, "0 of 50")]
+    assert [len(starts) for starts, _ in paragraphs(text)] == [2, 1]
