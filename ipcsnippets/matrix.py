@@ -55,11 +55,14 @@ default (fork on Linux up to 3.13, forkserver from 3.14), as a reader who
 runs ``python3 snippets/NAME.py`` gets it."""
 
 
-def methods_of(snippet: catalog.Snippet) -> Tuple[str, ...]:
-    """The matrix's columns for one snippet: each imposed start method and
-    the interpreter's default, or ``own`` for a snippet that chooses."""
+def methods_of(snippet: catalog.Snippet, version: Tuple[int, ...]) -> Tuple[str, ...]:
+    """The matrix's columns for one snippet on one Python version: each
+    imposed start method and the interpreter's default (when the snippet is
+    meant for that method), or ``own`` for a snippet that chooses."""
     methods = snippet.methods()
-    return methods if methods == (OWN,) else (*methods, DEFAULT)
+    if methods == (OWN,) or catalog.default_method(version) not in methods:
+        return methods
+    return (*methods, DEFAULT)
 AGREE, DIFFER = "✅", "❌"
 NOT_RUN = "⚪"
 
@@ -233,7 +236,7 @@ def cell_jobs(
     for interpreter in interpreters:
         for name in names or catalog.names():
             snippet = catalog.get(name)
-            for method in methods_of(snippet):
+            for method in methods_of(snippet, interpreter.version):
                 if method != OWN and methods and method not in methods:
                     continue
                 start_method = None if method in (OWN, DEFAULT) else method
@@ -546,7 +549,7 @@ def check_stored() -> List[str]:
 def _check_stored(stored: dict) -> List[str]:
     problems = []
     again = f" (run: {COMMAND})"
-    interpreters = [i["path"] for i in stored["interpreters"]]
+    interpreters = {i["path"]: tuple(i["version"]) for i in stored["interpreters"]}
     for name in catalog.names():
         s = catalog.get(name)
         entry = stored["snippets"].get(name)
@@ -557,10 +560,11 @@ def _check_stored(stored: dict) -> List[str]:
             problems.append(f"{name}: the snippet changed since the matrix was run{again}")
         if entry["expect"] != expectations(s):
             problems.append(f"{name}: its catalog entry changed since the matrix was run{again}")
-        for path in interpreters:
+        for path, version in interpreters.items():
             ran = {c["method"] for c in stored["cells"] if c["snippet"] == name and c["path"] == path}
-            if ran != set(methods_of(s)):
-                problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(methods_of(s))}{again}")
+            wanted = set(methods_of(s, version))
+            if ran != wanted:
+                problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(wanted)}{again}")
     for name in stored["snippets"]:
         if name not in catalog.CATALOG:
             problems.append(f"{name}: in the stored matrix but no longer in the catalog{again}")

@@ -109,7 +109,7 @@ def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters,
     cells = matrix.run_matrix(interpreters, _versioned(), jobs=12, runs=shared)
     cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12, runs=shared)
     seconds = time.monotonic() - started
-    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in matrix.methods_of(catalog.get(n))}
+    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in matrix.methods_of(catalog.get(n), i.version)}
     wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}
     assert {(c.path, c.snippet, c.method) for c in cells} == wanted
     differ = [f"{c.snippet} [{c.method}] on {c.python} ({c.path}): {'; '.join(c.problems)}"

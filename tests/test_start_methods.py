@@ -3,6 +3,7 @@
 Several claims are about Python versions, so some tests run a snippet under
 each CPython installed here (3.9 to 3.13), a few runs at a time in threads.
 """
+import json
 import os
 import re
 import sys
@@ -405,3 +406,15 @@ def test_the_fork_warning_is_hidden_by_default_on_3_12_without_the_filter(write_
     monkeypatch.setenv("PYTHONWARNINGS", "always::DeprecationWarning")
     shown = run_path(script, "fork", timeout=10, python=python_of((3, 12)))
     assert len(FORK_WARNING.findall(shown.output)) == 1, shown.output
+
+
+def test_the_stored_race_rates_hung_under_every_method_at_different_rates():
+    """'In the stored runs (200 runs per method, four at a time on 2 CPUs)
+    it hung under every method, at a different rate under each.'"""
+    stored = json.loads((catalog.DOCS_DIR / "measured" / "queue_race_rates.json").read_text())
+    race = next(s for s in stored["snippets"] if s["snippet"] == "queue_race")
+    assert (race["jobs"], stored["cpu_count"]) == (4, 2)
+    methods = race["methods"]
+    assert set(methods) == set(catalog.get("queue_race").methods())
+    assert all(m["runs"] == 200 and m["hung"] > 0 for m in methods.values())
+    assert len({m["hung"] for m in methods.values()}) == len(methods)
