@@ -244,7 +244,7 @@ if __name__ == "__main__":
 
 
 CASES = [pytest.param(False, False, v, id=f"child-first-{v[0]}.{v[1]}")
-         for v in ((3, 9), (3, 10), (3, 11), (3, 12), (3, 13))]
+         for v in ((3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14), (3, 15))]
 CASES.append(pytest.param(True, True, sys.version_info[:2], id="tracker-first"))
 
 
