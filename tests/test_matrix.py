@@ -97,25 +97,55 @@ def _versioned():
     return [n for n in catalog.names() if any(">=" in key for key in catalog.get(n).expect)]
 
 
+def _version_dependent_methods(snippet):
+    """The start methods under which the snippet's expectation changes with
+    the version: each method a versioned key names, and for a versioned
+    ``*`` key one method that no key names (so that ``*`` is what applies).
+    One method stands for all that ``*`` covers: the full matrix, stored and
+    checked for staleness, runs the others."""
+    versioned = {key.partition(">=")[0] for key in snippet.expect if ">=" in key}
+    named = {key.partition(">=")[0] for key in snippet.expect} - {"*"}
+    methods = [m for m in snippet.methods() if m in versioned]
+    if "*" in versioned:
+        methods += [next((m for m in snippet.methods() if m not in named), snippet.methods()[0])]
+    return sorted(set(methods))
+
+
 def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters, snippet_run):
-    """The snippets whose expectations depend on the version, under each of
-    their methods, and a forced hang under fork, on every interpreter. The
-    runs are the suite's shared ones: other tests ask for some of them too."""
+    """The snippets whose expectations depend on the version, under the
+    methods where they do, and a forced hang under fork, on every
+    interpreter. The runs are the suite's shared ones: other tests ask for
+    many of them too."""
     def shared(todo, jobs):
         with ThreadPoolExecutor(jobs) as pool:
             return list(pool.map(lambda kw: snippet_run(kw["name"], kw["start_method"], kw["python"]), todo))
 
     started = time.monotonic()
-    cells = matrix.run_matrix(interpreters, _versioned(), jobs=12, runs=shared)
+    cells = []
+    for name in _versioned():
+        cells += matrix.run_matrix(interpreters, [name], _version_dependent_methods(catalog.get(name)),
+                                   jobs=12, runs=shared)
     cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12, runs=shared)
     seconds = time.monotonic() - started
-    wanted = {(i.path, n, m) for i in interpreters for n in _versioned() for m in matrix.methods_of(catalog.get(n), i.version)}
+    wanted = {(i.path, n, m) for i in interpreters for n in _versioned()
+              for m in _version_dependent_methods(catalog.get(n))}
     wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}
     assert {(c.path, c.snippet, c.method) for c in cells} == wanted
     differ = [f"{c.snippet} [{c.method}] on {c.python} ({c.path}): {'; '.join(c.problems)}"
               for c in cells if not c.agrees]
     assert differ == [], f"{len(cells)} runs in {seconds:.1f} s"
     assert all(c.outcome == "hangs" for c in cells if c.snippet == "queue_race_forced")
+
+
+def test_the_sample_covers_every_versioned_key():
+    """Each versioned key applies to at least one sampled method."""
+    for name in _versioned():
+        snippet = catalog.get(name)
+        for key in (k for k in snippet.expect if ">=" in k):
+            who, _, since = key.partition(">=")
+            version = tuple(int(x) for x in since.split("."))
+            assert any(snippet.expect_for(None if m == "own" else m, version) is snippet.expect[key]
+                       for m in _version_dependent_methods(snippet)), (name, key)
 
 
 @pytest.mark.skipif(os.environ.get("IPCSNIPPETS_FULL_MATRIX") != "1",
