@@ -67,3 +67,16 @@ def test_update_never_stores_a_run_that_disagrees_with_the_catalog(outputs_copy,
 def test_normalise_hides_what_differs_per_machine():
     text = f'File "{catalog.SNIPPETS_DIR}/x.py", line 3\n  File "/root/.pyenv/versions/3.11.7/lib/python3.11/queue.py"\nThread 0x00007f39bb438b80 pid 4242'
     assert outputs.normalise(text) == 'File "snippets/x.py", line 3\n  File ".../lib/python3.11/queue.py"\nThread 0x... pid N'
+
+
+def test_every_page_shows_the_output_of_the_current_release():
+    """'The output under each program is what a reader on the current
+    release gets': every stored output came from the newest Python the site
+    covers, and says so on the page."""
+    from ipcsnippets.matrix import REQUIRED_IN_CI
+
+    current = "%d.%d." % max(REQUIRED_IN_CI)
+    for name in catalog.names():
+        stored = json.loads((outputs.OUTPUTS_DIR / f"{name}.json").read_text())
+        assert stored["python"].startswith(current), (name, stored["python"])
+        assert f"(Python {stored['python']}" in (outputs.OUTPUTS_DIR / f"{name}.md").read_text(), name
