@@ -244,3 +244,37 @@ def test_a_sentinel_consumer_without_its_sentinel_keeps_waiting_until_it_comes()
     finally:
         _stop(p)
         _close(tasks, results)
+
+
+def test_an_unpicklable_item_stays_unfinished_so_join_waits_until_one_more_task_done(capfd):
+    """fixes.md: "If the feeder thread then fails to pickle it, the feeder
+    drops it and gives its place in the queue back [...] but nothing takes
+    it off the count of unfinished tasks. [...] `join()` waits for ever" and
+    "after the drop, `qsize()` is back to 0, `join()` still waits, and one
+    extra `task_done()` lets it return"."""
+    unpicklable = load("joinable_unpicklable")
+    tasks = multiprocessing.JoinableQueue()
+    try:
+        tasks.put(threading.Lock())  # returns: the feeder fails later
+        tasks.put("next")
+        assert tasks.get(timeout=5) == "next"  # the feeder has dealt with the lock by now
+        assert "TypeError: cannot pickle '_thread.lock' object" in capfd.readouterr().err
+        assert tasks.qsize() == 0  # the semaphore was given back...
+        tasks.task_done()
+        assert unpicklable.join_with_timeout(tasks, 0.5) is False  # ...the unfinished count was not
+        tasks.task_done()  # the one no consumer could ever call
+        assert unpicklable.join_with_timeout(tasks, 5) is True
+    finally:
+        _close(tasks)
+
+
+def test_joinable_unpicklable_snippet_marks_both_arrivals_done_and_join_still_waits(snippet_run):
+    """fixes.md: "Both items that arrived were marked done, and `join()` was
+    still waiting when its helper thread gave up." """
+    result = snippet_run("joinable_unpicklable", multiprocessing.get_start_method())
+    assert result.outcome == "completes"
+    assert result.output.splitlines()[-3:] == [
+        "TypeError: cannot pickle '_thread.lock' object",
+        "arrived and marked done: ['first', 'third']",
+        "every item that arrived is done; join() returned: False",
+    ]
