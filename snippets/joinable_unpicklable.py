@@ -15,7 +15,7 @@ JOIN_TIMEOUT = 1  # seconds join() is given; without a limit it never returns
 
 
 def join_with_timeout(tasks, timeout):
-    """tasks.join(), but give up after `timeout` seconds; True if it returned."""
+    """tasks.join(), but give up after `timeout` s; True if it returned."""
     waiter = threading.Thread(target=tasks.join, daemon=True)
     waiter.start()
     waiter.join(timeout)

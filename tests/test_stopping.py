@@ -4,6 +4,7 @@ Proves the claims of the sections "get(timeout=...) and queue.Empty" and
 "JoinableQueue: task_done() and join()" of docs/queues/fixes.md.
 """
 import inspect
+import json
 import multiprocessing
 import os
 import queue
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from ipcsnippets import load
+from ipcsnippets import catalog, load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -229,6 +230,8 @@ def test_task_done_without_any_put_raises_the_same_value_error():
 # --- the comparison table: a sentinel too few --------------------------------
 
 def test_a_sentinel_consumer_without_its_sentinel_keeps_waiting_until_it_comes():
+    """fixes.md's table: "a sentinel too few: a consumer waits" (here, for
+    less than its timeout, until the sentinel comes)."""
     fix = load("sentinel_fix")
     tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
     p = multiprocessing.Process(target=fix.consumer, args=(tasks, results))
@@ -278,3 +281,40 @@ def test_joinable_unpicklable_snippet_marks_both_arrivals_done_and_join_still_wa
         "arrived and marked done: ['first', 'third']",
         "every item that arrived is done; join() returned: False",
     ]
+
+
+def test_a_sentinel_consumer_whose_sentinel_never_comes_ends_with_empty(monkeypatch):
+    """fixes.md: "if the sentinel never comes [...] the consumer ends with
+    `queue.Empty` and a traceback after `TIMEOUT` seconds instead of waiting
+    for ever." Run in this process, with a shorter TIMEOUT."""
+    fix = load("sentinel_fix")
+    monkeypatch.setattr(fix, "TIMEOUT", 0.3)
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    try:
+        tasks.put(3)
+        started = time.monotonic()
+        with pytest.raises(queue.Empty):
+            fix.consumer(tasks, results)
+        assert time.monotonic() - started >= 0.3
+        assert results.get(timeout=5) == 9  # the item before the silence was done
+    finally:
+        _close(tasks, results)
+
+
+def _small_item_rates():
+    stored = json.loads((catalog.DOCS_DIR / "measured" / "bench.json").read_text())
+    return {
+        (r["method"], r["channel"]): r["per_s"]
+        for r in stored["rows"]
+        if r["kind"] == "throughput" and r["payload"] == "small int" and r["batch"] == 1
+    }
+
+
+def test_joinable_queue_with_task_done_within_10_percent_of_queue_in_the_bench():
+    """fixes.md: "in this site's benchmark, small items went through it, with
+    `task_done()`, within 10% of the rate of a plain `Queue`, under fork and
+    under spawn" (docs/measured/bench.json; re-measuring may change this)."""
+    rates = _small_item_rates()
+    for method in ("fork", "spawn"):
+        ratio = rates[method, "JoinableQueue"] / rates[method, "Queue"]
+        assert 0.9 <= ratio <= 1.1, (method, ratio)

@@ -1,4 +1,5 @@
 """The taught timeout fix is flawed in each way the page says; the sentinel fix is not."""
+import inspect
 import multiprocessing
 import queue
 import re
@@ -106,3 +107,16 @@ def test_sentinel_consumer_stops_at_its_sentinel_and_leaves_the_rest():
         for c in (tasks, results):
             c.close()
             c.join_thread()
+
+
+def test_the_taught_programs_hang_is_built_into_its_sizes():
+    """fixes.md: "Its producer sleeps 2 ms per item [...] its 200 items of
+    10 KB are far more than a pipe holds: unless the consumers take nearly
+    all of them, what they leave makes the parent hang." Six items (60 KB)
+    fit in Linux's 64 KiB pipe; seven do not."""
+    taught = load("timeout_fix_taught")
+    source = inspect.getsource(taught.produce)
+    assert "time.sleep(0.002)" in source
+    assert taught.ITEMS == 200 and len(taught.produce(0)) == 10_000
+    assert taught.ITEMS * len(taught.produce(0)) > 30 * 65_536  # Linux's pipe
+    assert 6 * 10_000 < 65_536 < 7 * 10_000
