@@ -384,6 +384,10 @@ def test_process_arguments_are_inherited_under_fork_and_pickled_under_spawn():
 # --- close(), join_thread() and no shutdown() ------------------------------------
 
 def test_put_and_get_after_close_raise_value_error_naming_the_queue():
+    """kinds.md: "If this process has put something, it has a feeder thread:
+    the feeder writes what is still in its buffer, stops, and closes this
+    process's ends of the pipe." and "After `close()`, `put()` and `get()`
+    raise `ValueError` in that process" """
     q = multiprocessing.Queue()
     q.put(1)  # starts the feeder
     q.close()
@@ -397,6 +401,18 @@ def test_put_and_get_after_close_raise_value_error_naming_the_queue():
         q.get(timeout=TIMEOUT)
     with pytest.raises(ValueError, match=message):
         q.get_nowait()
+
+
+def test_close_in_a_process_that_never_put_leaves_the_pipe_ends_open():
+    """kinds.md: "In a process that never put, there is no feeder, and
+    `close()` only marks the queue closed; the ends of the pipe stay open
+    until the queue is collected." """
+    q = multiprocessing.Queue()
+    q.close()
+    assert not q._reader.closed and not q._writer.closed
+    with pytest.raises(ValueError, match="is closed$"):
+        q.put(1)
+    q.join_thread()  # allowed, and returns at once: there is no feeder to wait for
 
 
 def test_join_thread_is_only_allowed_after_close():
@@ -458,8 +474,14 @@ for call in (lambda: q.put(1), lambda: q.get(timeout=1)):
 
 
 def test_version_facts_on_every_python_here(interpreters, python_of):
-    """No multiprocessing queue has shutdown(); queue.Queue has from 3.13. The
-    exceptions of SimpleQueue.put() and of a closed Queue are the page's, on each."""
+    """kinds.md: "`multiprocessing.Queue` has no `shutdown()` method, in 3.13,
+    3.14 or 3.15" and "Neither do `SimpleQueue` and `JoinableQueue`";
+    `queue.Queue` has one from 3.13. "The error is the same on Python 3.9 to
+    3.15: `TypeError: cannot pickle '_thread.lock' object`"; "a lambda
+    defined inside a function gives `AttributeError` on 3.9 to 3.13 and
+    `pickle.PicklingError` on 3.14 and 3.15"; the closed-queue `ValueError`
+    has "the same message on Python 3.9 to 3.15". Run on every CPython found
+    here (3.14 and 3.15 only where discovery finds them)."""
     python_of((3, 9)), python_of((3, 13))  # the oldest and the newest must be here
     for version, path in sorted({i.minor: i.path for i in interpreters}.items()):
         done = subprocess.run([path, "-c", PROBE], capture_output=True, text=True, timeout=30)
@@ -467,7 +489,7 @@ def test_version_facts_on_every_python_here(interpreters, python_of):
         shutdown, lock, lam, put_closed, get_closed = done.stdout.splitlines()
         assert shutdown == f"False False False {version >= (3, 13)}", version
         assert lock == "TypeError cannot pickle '_thread.lock' object", version
-        assert lam.startswith("AttributeError "), (version, lam)
+        assert lam.startswith("AttributeError " if version < (3, 14) else "PicklingError "), (version, lam)
         assert (put_closed, get_closed) == ("True", "True"), version
 
 
@@ -481,3 +503,36 @@ def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13(py
     for (name, method, python), result in zip(jobs, results):
         expect = catalog.get(name).expect_for(method, python_version(python))
         assert result.problems(expect) == [], (name, method, python, result.output[-2000:])
+
+
+WARN_PROBE = """
+import multiprocessing, threading
+def work():
+    pass
+if __name__ == "__main__":
+    q = multiprocessing.get_context("fork").Queue()
+    q.put(1)  # the feeder thread: now this process has two threads
+    p = multiprocessing.get_context("fork").Process(target=work)
+    p.start()
+    p.join(10)
+    q.get(timeout=10)
+"""
+
+
+@pytest.mark.parametrize("version", [(3, 12), (3, 13), (3, 14), (3, 15)], ids=lambda v: f"{v[0]}.{v[1]}")
+def test_the_fork_with_threads_warning_is_hidden_unless_warnings_are_on(version, python_of, write_script):
+    """kinds.md: "from 3.12 on, forking a process that has threads emits a
+    `DeprecationWarning`, and a `Queue`'s feeder thread counts; Python hides
+    that warning unless you turn warnings on, for example with `python -W
+    default` or `-X dev`" """
+    if "fork" not in METHODS:
+        pytest.skip("no fork here")
+    python, script = python_of(version), str(write_script(WARN_PROBE))
+    outputs = {}
+    for flags in ((), ("-W", "default"), ("-X", "dev")):
+        done = subprocess.run([python, *flags, script], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        outputs[flags] = done.stderr
+    assert "DeprecationWarning" not in outputs[()]
+    assert "DeprecationWarning" in outputs["-W", "default"]
+    assert "DeprecationWarning" in outputs["-X", "dev"]
