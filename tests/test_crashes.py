@@ -240,7 +240,7 @@ def test_a_consumer_killed_while_waiting_in_get_leaves_the_read_lock_held(method
         q.put("an item")
         assert q._reader.poll(10)  # the item is in the pipe...
         with pytest.raises(queue.Empty):
-            q.get(timeout=1)  # ...and nobody can take it
+            q.get(timeout=0.5)  # ...and nobody can take it
     finally:
         if victim.is_alive():
             victim.kill()
