@@ -617,3 +617,17 @@ def test_qsize_relies_on_sem_getvalue_which_macos_lacks_on_every_version(interpr
         assert done.returncode == 0, done.stderr
         assert "NotImplementedError on Mac OSX" in done.stdout, interpreter.path
         assert re.search(r"_sem\.(_semlock\._get_value|get_value)\(\)", done.stdout), interpreter.path
+
+
+def test_the_order_inside_a_round_is_not_fixed_in_the_stored_output():
+    """kinds.md: "Every round holds one item of each producer, and the order
+    inside a round changes from run to run." Compared with the output the
+    page shows (every start method's run): more than one order appears."""
+    import json
+
+    stored = json.loads((catalog.DOCS_DIR / "outputs" / "queue_ordering.json").read_text())
+    orders = set()
+    for run in stored["runs"].values():
+        for line in re.findall(r"^round \d+: (.+)$", run["output"], re.M):
+            orders.add(tuple(item[0] for item in line.split()))
+    assert len(orders) > 1, orders
