@@ -3,6 +3,8 @@
 A consumer never asks whether the queue is empty. It blocks in get() until
 it receives the sentinel, which the producer puts once per consumer after
 the real items. Every item is consumed exactly once, under every start method.
+Every wait has a timeout, in the consumers too: a missing sentinel ends a
+consumer with queue.Empty instead of leaving it waiting for ever.
 """
 import multiprocessing
 import queue
@@ -15,7 +17,10 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
 def consumer(tasks, results):
     # --8<-- [start:consume]
-    for item in iter(tasks.get, SENTINEL):  # get() until the sentinel arrives
+    while True:
+        item = tasks.get(timeout=TIMEOUT)  # no sentinel in time: queue.Empty
+        if item is SENTINEL:
+            break
         results.put(item * item)
     # --8<-- [end:consume]
 
@@ -37,14 +42,16 @@ def main():
     # --8<-- [end:produce]
     # --8<-- [start:drain]
     try:
-        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]  # drain first...
+        # drain first...
+        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]
     except queue.Empty:
-        raise SystemExit(f"a consumer stopped answering after {TIMEOUT} s") from None
+        raise SystemExit(f"no result for {TIMEOUT} s") from None
     for p in consumers:
         p.join(TIMEOUT)  # ...then join
     # --8<-- [end:drain]
     expected = sorted(n * n for n in range(ITEMS))
-    print(f"consumed {len(squares)} of {ITEMS} items; never consumed: {ITEMS - len(squares)}")
+    lost = ITEMS - len(squares)
+    print(f"consumed {len(squares)} of {ITEMS} items; never consumed: {lost}")
     print("every item exactly once:", sorted(squares) == expected)
 
 

@@ -15,6 +15,10 @@ METHODS = multiprocessing.get_all_start_methods()
 
 @pytest.mark.parametrize("method", METHODS)
 def test_the_parent_notices_the_crash_and_names_the_lost_item(method, snippet_run):
+    """crashes.md: "Item 13 is always missing." and "The parent collects
+    results with a timeout and a deadline, so it always ends"; an exit code
+    -15 comes only with a run that reached the deadline (the survivor was
+    terminated)."""
     result = snippet_run("consumer_dies", method)
     assert result.outcome == "completes"
     received, missing = re.search(r"received (\d+) of 20 results; missing: \[([\d, ]*)\]", result.output).groups()
@@ -115,5 +119,131 @@ def test_a_crash_while_writing_leaves_the_queue_locked_for_everyone(method):
             if p.is_alive():
                 p.kill()
             p.join(10)
+        q.close()
+        q.join_thread()
+
+
+class _Results:
+    """A results queue whose first wait times out just as the worker
+    flushes its last result and exits: the order the page warns about."""
+
+    def __init__(self, worker):
+        self.worker, self.pipe, self.waits = worker, [], 0
+
+    def get(self, timeout):
+        self.waits += 1
+        if self.waits == 1:  # during this wait the worker flushes, then exits
+            self.pipe.append("last result")
+            self.worker.alive = False
+            raise queue.Empty
+        if self.pipe:
+            return self.pipe.pop(0)
+        raise queue.Empty
+
+
+class _Worker:
+    alive = True
+
+    def is_alive(self):
+        return self.alive
+
+
+def test_collect_looks_before_the_wait_so_a_result_flushed_during_it_is_kept():
+    """crashes.md: "A worker that exits normally flushes everything it put
+    before it exits. So if no worker was alive *before* a wait, and the wait
+    times out, nothing more is coming." Looking after the wait instead would
+    report the last result missing."""
+    dies = load("consumer_dies")
+    worker = _Worker()
+    results = _Results(worker)
+    assert dies.collect(results, [worker], 2) == ["last result"]
+    assert results.waits == 3  # the empty wait after the worker had ended
+
+
+def _bytes_items(n):
+    return [b"x" * 1000 for _ in range(n)]
+
+
+def _wait_until_held(lock, seconds=10):
+    """True once `lock` has stayed held for half a second: a feeder that
+    writes small items never holds it that long, one blocked on a full
+    pipe does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not lock.acquire(timeout=0.5):
+            return True
+        lock.release()
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_crash_holding_the_write_lock_starves_the_survivor_which_gets_minus_15(method, monkeypatch):
+    """crashes.md: "If the crash comes while the dead worker's feeder
+    thread holds the results queue's write lock, that lock is never
+    released. The other worker's results can then never be written, and
+    it cannot exit: its feeder waits for the lock at exit. At the deadline
+    the parent ends it with terminate(), which is the -15." Made certain
+    with the snippet's own worker, collect() and stop(): the dead worker's
+    feeder is blocked on a full pipe, holding the lock, when it dies."""
+    dies = load("consumer_dies")
+    monkeypatch.setattr(dies, "DEADLINE", 1)  # the wait is the point, not its length
+    ctx = multiprocessing.get_context(method)
+    tasks, results = ctx.Queue(), ctx.Queue()
+    crasher = ctx.Process(target=dies.worker, args=(tasks, results))
+    survivor = ctx.Process(target=dies.worker, args=(tasks, results))
+    try:
+        crasher.start()
+        for item in _bytes_items(100):  # 100 results of 1 KB: more than the pipe holds
+            tasks.put(item)
+        assert _wait_until_held(results._wlock)  # its feeder is stuck mid-queue, lock held
+        tasks.put(dies.CRASH_ON)
+        crasher.join(10)
+        assert crasher.exitcode == -9
+        assert not results._wlock.acquire(timeout=0.5)  # held by a dead process, for ever
+        survivor.start()
+        for item in (0, 1, 2, dies.SENTINEL):
+            tasks.put(item)
+        done = dies.collect(results, [crasher, survivor], 103)
+        dies.stop([crasher, survivor])
+        assert done and all(r == b"x" * 1000 for r in done)  # what was in the pipe...
+        assert len(done) < 100  # ...not every result of the dead worker, and none of the survivor's
+        assert survivor.exitcode == -15  # SIGTERM: the parent's terminate()
+    finally:
+        for p in (crasher, survivor):
+            if p.is_alive():
+                p.kill()
+            p.join(10)
+        for q in (tasks, results):
+            q.close()
+            q.join_thread()
+
+
+def _get_untimed(q):
+    q.get()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_consumer_killed_while_waiting_in_get_leaves_the_read_lock_held(method):
+    """crashes.md: "A consumer killed while it waits in get() holds the
+    queue's read lock, and after its death no one else can take an item"
+    (get() holds the read lock while it waits; a killed process never
+    releases it)."""
+    ctx = multiprocessing.get_context(method)
+    q = ctx.Queue()
+    victim = ctx.Process(target=_get_untimed, args=(q,))
+    try:
+        victim.start()
+        assert _wait_until_held(q._rlock)  # the victim waits in get(), holding it
+        victim.kill()
+        victim.join(10)
+        q.put("an item")
+        assert q._reader.poll(10)  # the item is in the pipe...
+        with pytest.raises(queue.Empty):
+            q.get(timeout=0.5)  # ...and nobody can take it
+    finally:
+        if victim.is_alive():
+            victim.kill()
+        victim.join(10)
         q.close()
         q.join_thread()

@@ -49,6 +49,9 @@ def _stacks(result):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_join_before_drain_deadlocks_parent_in_join_child_joining_its_feeder(method, snippet_run):
+    """deadlocks.md: "The child waits for its feeder, the feeder waits for a reader, and the
+    only reader is waiting in `join()` for the child." and the three stacks
+    the page lists."""
     result = snippet_run("join_before_drain", method)
     assert result.outcome == "hangs"
     assert result.duration <= 3.0
@@ -66,6 +69,7 @@ def test_join_before_drain_deadlocks_parent_in_join_child_joining_its_feeder(met
 
 @pytest.mark.parametrize("method", METHODS)
 def test_drain_then_join_completes_and_the_child_exits_cleanly(method, snippet_run):
+    """deadlocks.md: "The fix is to swap two lines: read first, then join." """
     result = snippet_run("drain_then_join", method)
     assert result.outcome == "completes", result.output
     assert result.output.splitlines()[-2:] == ["got 100000 bytes", "producer exit code: 0"]
@@ -75,6 +79,9 @@ def test_drain_then_join_completes_and_the_child_exits_cleanly(method, snippet_r
 # --- the exit hang: 65,600 bytes hang, 65,000 do not ---------------------------
 
 def test_exit_hang_main_process_waits_for_its_feeder_at_exit(snippet_run):
+    """deadlocks.md: "`main()` returned, yet the program never ended." (the exit handler
+    joins the feeder: `_exit_function` -> `_run_finalizers` ->
+    `_finalize_join`)."""
     result = snippet_run("exit_hang", "fork")  # no child: the start method plays no part
     assert result.outcome == "hangs"
     assert result.output.splitlines() == [
@@ -87,6 +94,7 @@ def test_exit_hang_main_process_waits_for_its_feeder_at_exit(snippet_run):
 
 
 def test_the_same_program_with_65000_bytes_exits(tmp_path):
+    """deadlocks.md: "With 65,000 bytes the same program exits at once"."""
     source = catalog.get("exit_hang").path.read_text()
     assert source.count("SIZE = 65_600") == 1
     smaller = tmp_path / "exit_hang_65000.py"
@@ -99,6 +107,7 @@ def test_the_same_program_with_65000_bytes_exits(tmp_path):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_child_that_put_65000_unread_bytes_exits(method):
+    """deadlocks.md: "On Linux, a child that put 65,000 bytes exits"."""
     hang = load("exit_hang")
     ctx = multiprocessing.get_context(method)
     q = ctx.Queue()
@@ -115,6 +124,8 @@ def test_a_child_that_put_65000_unread_bytes_exits(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_child_that_put_65600_unread_bytes_cannot_exit_until_someone_reads(method):
+    """deadlocks.md: "one that put 65,600 bytes does not" and "Every process that put data
+    behaves this way, the main process as well as a child." """
     hang = load("exit_hang")
     ctx = multiprocessing.get_context(method)
     q = ctx.Queue()
@@ -135,7 +146,11 @@ def test_a_child_that_put_65600_unread_bytes_cannot_exit_until_someone_reads(met
 @linux_only
 @pytest.mark.parametrize("size, exits", [(65_514, True), (65_515, False)])
 def test_the_exact_limit_is_the_64_kib_pipe_minus_the_message_framing(size, exits):
-    """65,514 bytes pickle to 65,532; with the 4-byte length header that is
+    """deadlocks.md: "The exact limit on Linux is the pipe's capacity, 65,536 bytes. [...]
+    `b"x" * 65514` pickles to 65,532 bytes [...] A process that put that
+    item and nothing else exits; one byte more and it hangs."
+
+    65,514 bytes pickle to 65,532; with the 4-byte length header that is
     exactly 65,536 bytes, a Linux pipe's default capacity. One byte more hangs."""
     assert len(ForkingPickler.dumps(b"x" * size)) + 4 == 65_536 + (0 if exits else 1)
     hang = load("exit_hang")
@@ -157,6 +172,9 @@ def test_the_exact_limit_is_the_64_kib_pipe_minus_the_message_framing(size, exit
 
 @pytest.mark.parametrize("method", METHODS)
 def test_cancel_join_thread_child_exits_before_anything_is_read_and_items_are_lost(method, snippet_run):
+    """deadlocks.md: "The child exited before the parent read anything." and "from none to
+    64 (a Linux pipe holds 64 of these 1,022-byte messages). At least 136 of
+    the 200 are lost on every run." """
     result = snippet_run("cancel_join_thread", method)
     assert result.outcome == "completes", result.output
     assert "producer exited before anything was read: True" in result.output
@@ -177,6 +195,8 @@ def put_then_exit(q, items, cancel):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_without_cancel_join_thread_the_same_child_waits_until_everything_is_read(method):
+    """deadlocks.md: "a child that put 200 items of 1,000 bytes hangs the same way until
+    someone reads them." """
     ctx = multiprocessing.get_context(method)
     q = ctx.Queue()
     p = ctx.Process(target=put_then_exit, args=(q, 200, False))
@@ -209,6 +229,8 @@ def put_an_item_that_cannot_leave_then_cancel(q):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_cancel_join_thread_an_item_still_in_the_feeder_is_lost_the_reader_gets_empty(method):
+    """deadlocks.md: "An item that is still in the feeder thread when the process ends is
+    lost entirely [...] the reader gets nothing but `queue.Empty`." """
     ctx = multiprocessing.get_context(method)
     q = ctx.Queue()
     p = ctx.Process(target=put_an_item_that_cannot_leave_then_cancel, args=(q,))
@@ -254,7 +276,12 @@ if __name__ == "__main__":
 
 @pytest.mark.parametrize("method", METHODS)
 def test_cancel_join_thread_can_cut_a_large_item_and_then_get_blocks_despite_its_timeout(method, write_script):
-    """The pipe holds the first 64 KiB of a 100,000-byte item, the rest died
+    """deadlocks.md: "An item larger than the pipe can be cut in two. [...] The reader's
+    `get(timeout=1)` then finds data at once, starts reading, and waits for
+    the rest for ever: the timeout only covers the wait for the first
+    byte."
+
+    The pipe holds the first 64 KiB of a 100,000-byte item, the rest died
     with the child: get() finds data at once, then waits for the rest for ever
     (its timeout only covers the wait for the first byte)."""
     result = run_path(write_script(HALF_SENT), method, timeout=2)
@@ -263,3 +290,21 @@ def test_cancel_join_thread_can_cut_a_large_item_and_then_get_blocks_despite_its
     assert "not reached" not in result.output
     main = _stacks(result)["MainProcess"]
     assert "in get" in main and "in _recv_bytes" in main
+
+
+def _sleep(seconds):
+    time.sleep(seconds)
+
+
+def test_join_with_a_timeout_does_not_raise_and_exitcode_none_means_still_running():
+    """deadlocks.md: "`join(timeout)` does not raise. Check `p.exitcode`
+    afterwards: `None` means the child is still running." """
+    p = multiprocessing.Process(target=_sleep, args=(30,))
+    p.start()
+    try:
+        assert p.join(0.2) is None  # returns after the timeout, raises nothing
+        assert p.exitcode is None and p.is_alive()
+    finally:
+        p.kill()
+        p.join(10)
+    assert p.exitcode == -9

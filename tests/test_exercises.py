@@ -215,6 +215,9 @@ def test_joining_before_collecting_5000_results_deadlocks_in_a_circle(snippet_ru
 
 
 def test_results_of_100_numbers_fit_the_pipe_and_5000_do_not():
+    """deadlocks.md: "Each result is small, but 5,000 of them pickle to about 129 KB,
+    nearly twice what the pipe holds; 100 of them are about 2 KB, which is why
+    the tests passed." """
     import pickle
 
     def unread(count):  # a queue sends a 4-byte length, then the pickle
@@ -232,6 +235,10 @@ def test_collecting_first_receives_all_5000_squares_under_every_method():
 # --- crashes.md: a worker that fails -------------------------------------------
 
 def test_parent_waits_in_get_for_ever_after_its_only_worker_died(snippet_run):
+    """crashes.md: "A process whose target raises prints the traceback and exits
+    with code 1 [...] It waits in `get()` for a third answer that no one will
+    send, for ever: the stacks show the parent in `Queue.get()` and no worker
+    left." """
     r = snippet_run("exercise_worker_fails_bug", DEFAULT)
     assert r.outcome == "hangs"
     assert "ValueError: invalid literal for int() with base 10: 'three'" in r.output
@@ -241,6 +248,9 @@ def test_parent_waits_in_get_for_ever_after_its_only_worker_died(snippet_run):
 
 
 def test_parent_that_watches_the_worker_reports_what_is_missing_under_every_method():
+    """crashes.md: "A worker that exits, even after an exception, has flushed
+    what it put, so once it is gone, an empty wait means nothing more is
+    coming. The worker's exit code then says how it ended." """
     for r in fixed_runs("worker_fails").values():
         assert lines(r)[-2:] == ["doubled: [2, 4]", "2 of 4 lines got no answer; the worker's exit code: 1"]
         assert r.duration < 5  # it noticed; it did not wait out a long timeout

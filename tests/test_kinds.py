@@ -63,6 +63,10 @@ def _lines(result):
 # --- what each queue is built from -------------------------------------------
 
 def test_queue_is_a_one_way_pipe_two_locks_a_bounded_semaphore_and_no_queue_queue():
+    """kinds.md: "None of them is built on `queue.Queue`. `Queue` is modelled on it [...]
+    but it is not a subclass and holds no `queue.Queue` inside", and the
+    table: "one `Pipe(duplex=False)`, a reader lock and a writer lock [...] a
+    `BoundedSemaphore(maxsize)`"."""
     q = multiprocessing.Queue(5)
     try:
         assert not isinstance(q, queue.Queue)
@@ -82,6 +86,8 @@ def test_queue_is_a_one_way_pipe_two_locks_a_bounded_semaphore_and_no_queue_queu
 
 
 def test_simple_queue_is_a_locked_pipe_with_no_thread_and_no_semaphore():
+    """kinds.md: "`SimpleQueue` | one `Pipe(duplex=False)`, a reader lock and a writer
+    lock" and "no `qsize()`, `full()`, `maxsize`"."""
     sq = multiprocessing.SimpleQueue()
     try:
         assert sq._reader.readable and not sq._reader.writable
@@ -95,6 +101,8 @@ def test_simple_queue_is_a_locked_pipe_with_no_thread_and_no_semaphore():
 
 
 def test_joinable_queue_is_a_queue_plus_a_semaphore_and_a_condition():
+    """kinds.md: "`JoinableQueue` | a `Queue`, plus a semaphore (unfinished tasks) and a
+    condition"."""
     jq = multiprocessing.JoinableQueue()
     try:
         assert isinstance(jq, multiprocessing.queues.Queue)
@@ -105,11 +113,18 @@ def test_joinable_queue_is_a_queue_plus_a_semaphore_and_a_condition():
 
 
 def test_only_a_manager_queue_is_a_real_queue_queue_in_the_server_process():
+    """kinds.md: "Only a Manager queue is a real `queue.Queue`, and it lives in another
+    process." """
     typeid_callable = multiprocessing.managers.SyncManager._registry["Queue"][0]
     assert typeid_callable is queue.Queue
 
 
 def test_kinds_snippet_prints_exactly_this(snippet_run):
+    """kinds.md: "`SimpleQueue.put()` has written to the pipe when it returns, and no
+    thread exists. The first `put()` on a `Queue` or `JoinableQueue` starts a
+    thread named `QueueFeederThread`; `close()` and `join_thread()` stop it."
+    and "a child that puts on a queue it received starts its own, and a
+    process that only reads never has one." """
     # tests/test_snippets.py checks the key lines under every start method.
     result = snippet_run("queue_kinds", DEFAULT)
     assert result.outcome == "completes" and result.leftovers == []
@@ -127,6 +142,8 @@ def test_kinds_snippet_prints_exactly_this(snippet_run):
 
 
 def test_one_feeder_thread_per_queue_in_each_process_that_puts():
+    """kinds.md: "Each process that puts on a queue runs its own feeder for it" (one per
+    queue, however many puts)."""
     first, second = multiprocessing.Queue(), multiprocessing.Queue()
     try:
         assert feeder_threads() == 0
@@ -142,6 +159,8 @@ def test_one_feeder_thread_per_queue_in_each_process_that_puts():
 
 
 def test_simple_queue_put_has_written_the_pipe_when_it_returns_in_500_tries():
+    """kinds.md: "A `SimpleQueue` has no such gap: its `put()` has written to the pipe when
+    it returns, so `empty()` is `False` right after it"."""
     sq = multiprocessing.SimpleQueue()
     try:
         for n in range(500):
@@ -153,6 +172,8 @@ def test_simple_queue_put_has_written_the_pipe_when_it_returns_in_500_tries():
 
 
 def test_simple_queue_put_blocks_in_the_caller_when_the_pipe_is_full_queue_put_does_not():
+    """kinds.md: "`put()` blocks once the pipe is full" (SimpleQueue) and "`put()`
+    returns without waiting for the pipe" (Queue)."""
     big = b"x" * 300_000  # more than a pipe holds
     sq, q = multiprocessing.SimpleQueue(), multiprocessing.Queue()
     simple_returned, queue_returned = threading.Event(), threading.Event()
@@ -180,6 +201,8 @@ def test_simple_queue_put_blocks_in_the_caller_when_the_pipe_is_full_queue_put_d
 
 
 def test_simple_queue_get_and_joinable_queue_join_take_no_timeout():
+    """kinds.md: "`get()` takes no timeout" (SimpleQueue) and "`join()` takes no
+    timeout" (JoinableQueue)."""
     assert list(inspect.signature(multiprocessing.queues.SimpleQueue.get).parameters) == ["self"]
     assert list(inspect.signature(multiprocessing.queues.JoinableQueue.join).parameters) == ["self"]
     assert "timeout" in inspect.signature(multiprocessing.queues.Queue.get).parameters
@@ -188,6 +211,9 @@ def test_simple_queue_get_and_joinable_queue_join_take_no_timeout():
 # --- unpicklable items --------------------------------------------------------
 
 def test_queue_put_of_unpicklable_items_returns_and_the_later_items_arrive(capfd):
+    """kinds.md: "`Queue.put()` does not pickle the item. [...] when that fails, the thread
+    prints the traceback to stderr, drops the item, gives its place back
+    (`qsize()` goes down again) and carries on with the next one." """
     q = multiprocessing.Queue()
     try:
         for item in (1, threading.Lock(), lambda: 0, 2):
@@ -204,6 +230,8 @@ def test_queue_put_of_unpicklable_items_returns_and_the_later_items_arrive(capfd
 
 
 def test_simple_queue_put_and_connection_send_raise_in_the_caller():
+    """kinds.md: "`SimpleQueue.put()` pickles in the caller, before it writes, so the error
+    comes where it belongs. `Connection.send()` does the same." """
     sq = multiprocessing.SimpleQueue()
     receiver, sender = multiprocessing.Pipe(duplex=False)
     try:
@@ -220,6 +248,8 @@ def test_simple_queue_put_and_connection_send_raise_in_the_caller():
 
 
 def test_unpicklable_snippet_prints_the_feeder_traceback_before_its_own_lines(snippet_run):
+    """kinds.md: "The traceback comes first: the feeder printed it before it sent
+    `"third"`"."""
     result = snippet_run("queue_unpicklable", DEFAULT)
     lines = _lines(result)
     traceback_end = lines.index("TypeError: cannot pickle '_thread.lock' object")
@@ -265,6 +295,9 @@ def _put_numbered(name, q, count):
 
 
 def test_each_producers_items_arrive_in_its_order_3_producers_2000_items_each_no_barrier():
+    """kinds.md: "the items of one producer arrive in that producer's order" and "The
+    tests also check a free run without the barrier: three producers, 2000
+    items each, every producer's items in its own order." """
     ctx = multiprocessing.get_context(DEFAULT)
     q = ctx.Queue()
     count = 2000
@@ -283,6 +316,9 @@ def test_each_producers_items_arrive_in_its_order_3_producers_2000_items_each_no
 # --- empty() and qsize() -------------------------------------------------------
 
 def test_empty_is_true_after_put_returned_while_qsize_is_already_1():
+    """kinds.md: "The tests make the case certain: a feeder thread that is held while it
+    pickles the item gives `qsize() == 1` and `empty() == True` after `put()`
+    has returned, every time." """
     q = multiprocessing.Queue()
     _feeder_may_go.clear()
     try:
@@ -298,6 +334,8 @@ def test_empty_is_true_after_put_returned_while_qsize_is_already_1():
 
 
 def test_empty_vs_qsize_snippet_counts_every_try(snippet_run):
+    """kinds.md: "`qsize()` reads the semaphore that `put()` acquired before it returned,
+    so it counts the item at once." (1000 of 1000)."""
     result = snippet_run("queue_empty_vs_qsize", DEFAULT)
     counts = re.findall(r"^  (qsize\(\) == 1|empty\(\) is True) in (\d+) of 1000$", result.output, re.M)
     assert [what for what, _ in counts] == ["qsize() == 1", "empty() is True"] * 2
@@ -308,6 +346,9 @@ def test_empty_vs_qsize_snippet_counts_every_try(snippet_run):
 # --- a Queue inside a queue or a pipe ------------------------------------------
 
 def test_queue_put_of_a_queue_returns_and_the_feeder_thread_raises_the_runtime_error(capfd):
+    """kinds.md: "`Queue.put(q)` returns normally. The feeder thread pickles the item; that
+    calls `Queue.__getstate__`, which calls `context.assert_spawning()`, which
+    raises." """
     q, inner = multiprocessing.Queue(), multiprocessing.Queue()
     try:
         q.put(inner)  # returns normally
@@ -322,6 +363,8 @@ def test_queue_put_of_a_queue_returns_and_the_feeder_thread_raises_the_runtime_e
 
 
 def test_simple_queue_put_and_send_of_a_queue_raise_in_the_caller_naming_the_class():
+    """kinds.md: "`SimpleQueue.put(q)` and `Connection.send(q)` pickle in the caller, so
+    they raise there." and "the message names the class"."""
     sq, other = multiprocessing.SimpleQueue(), multiprocessing.SimpleQueue()
     jq = multiprocessing.JoinableQueue()
     q = multiprocessing.Queue()
@@ -343,6 +386,8 @@ def test_simple_queue_put_and_send_of_a_queue_raise_in_the_caller_naming_the_cla
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_queue_passed_as_a_process_argument_works(method):
+    """kinds.md: "The way that works: give the queue to the child as a `Process`
+    argument." """
     in_queue = load("queue_in_queue")
     ctx = multiprocessing.get_context(method)
     replies = ctx.Queue()
@@ -361,6 +406,9 @@ def _put_type_name(q, thing):
 
 
 def test_process_arguments_are_inherited_under_fork_and_pickled_under_spawn():
+    """kinds.md: "Under spawn and forkserver it is pickled while the child is being
+    started, which is allowed; under fork the child inherits it and nothing
+    is pickled." """
     if "fork" in METHODS:
         ctx = multiprocessing.get_context("fork")
         q = ctx.Queue()
@@ -384,6 +432,10 @@ def test_process_arguments_are_inherited_under_fork_and_pickled_under_spawn():
 # --- close(), join_thread() and no shutdown() ------------------------------------
 
 def test_put_and_get_after_close_raise_value_error_naming_the_queue():
+    """kinds.md: "If this process has put something, it has a feeder thread:
+    the feeder writes what is still in its buffer, stops, and closes this
+    process's ends of the pipe." and "After `close()`, `put()` and `get()`
+    raise `ValueError` in that process" """
     q = multiprocessing.Queue()
     q.put(1)  # starts the feeder
     q.close()
@@ -399,7 +451,20 @@ def test_put_and_get_after_close_raise_value_error_naming_the_queue():
         q.get_nowait()
 
 
+def test_close_in_a_process_that_never_put_leaves_the_pipe_ends_open():
+    """kinds.md: "In a process that never put, there is no feeder, and
+    `close()` only marks the queue closed; the ends of the pipe stay open
+    until the queue is collected." """
+    q = multiprocessing.Queue()
+    q.close()
+    assert not q._reader.closed and not q._writer.closed
+    with pytest.raises(ValueError, match="is closed$"):
+        q.put(1)
+    q.join_thread()  # allowed, and returns at once: there is no feeder to wait for
+
+
 def test_join_thread_is_only_allowed_after_close():
+    """kinds.md: "`join_thread()`, allowed only after `close()`"."""
     q = multiprocessing.Queue()
     try:
         with pytest.raises(AssertionError, match="not closed"):
@@ -413,6 +478,8 @@ def _report_one(q, report):
 
 
 def test_join_thread_waits_until_the_feeder_has_written_every_item():
+    """kinds.md: "[`join_thread()`] waits until the feeder has stopped, so when it returns
+    every item this process put is in the pipe"."""
     ctx = multiprocessing.get_context(DEFAULT)
     q, report = ctx.Queue(), ctx.Queue()
     consumer = ctx.Process(target=_report_one, args=(q, report))
@@ -458,8 +525,14 @@ for call in (lambda: q.put(1), lambda: q.get(timeout=1)):
 
 
 def test_version_facts_on_every_python_here(interpreters, python_of):
-    """No multiprocessing queue has shutdown(); queue.Queue has from 3.13. The
-    exceptions of SimpleQueue.put() and of a closed Queue are the page's, on each."""
+    """kinds.md: "`multiprocessing.Queue` has no `shutdown()` method, in 3.13,
+    3.14 or 3.15" and "Neither do `SimpleQueue` and `JoinableQueue`";
+    `queue.Queue` has one from 3.13. "The error is the same on Python 3.9 to
+    3.15: `TypeError: cannot pickle '_thread.lock' object`"; "a lambda
+    defined inside a function gives `AttributeError` on 3.9 to 3.13 and
+    `pickle.PicklingError` on 3.14 and 3.15"; the closed-queue `ValueError`
+    has "the same message on Python 3.9 to 3.15". Run on every CPython found
+    here (3.14 and 3.15 only where discovery finds them)."""
     python_of((3, 9)), python_of((3, 13))  # the oldest and the newest must be here
     for version, path in sorted({i.minor: i.path for i in interpreters}.items()):
         done = subprocess.run([path, "-c", PROBE], capture_output=True, text=True, timeout=30)
@@ -467,7 +540,7 @@ def test_version_facts_on_every_python_here(interpreters, python_of):
         shutdown, lock, lam, put_closed, get_closed = done.stdout.splitlines()
         assert shutdown == f"False False False {version >= (3, 13)}", version
         assert lock == "TypeError cannot pickle '_thread.lock' object", version
-        assert lam.startswith("AttributeError "), (version, lam)
+        assert lam.startswith("AttributeError " if version < (3, 14) else "PicklingError "), (version, lam)
         assert (put_closed, get_closed) == ("True", "True"), version
 
 
@@ -481,3 +554,80 @@ def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13(py
     for (name, method, python), result in zip(jobs, results):
         expect = catalog.get(name).expect_for(method, python_version(python))
         assert result.problems(expect) == [], (name, method, python, result.output[-2000:])
+
+
+WARN_PROBE = """
+import multiprocessing, threading
+def work():
+    pass
+if __name__ == "__main__":
+    q = multiprocessing.get_context("fork").Queue()
+    q.put(1)  # the feeder thread: now this process has two threads
+    p = multiprocessing.get_context("fork").Process(target=work)
+    p.start()
+    p.join(10)
+    q.get(timeout=10)
+"""
+
+
+@pytest.mark.parametrize("version", [(3, 12), (3, 13), (3, 14), (3, 15)], ids=lambda v: f"{v[0]}.{v[1]}")
+def test_the_fork_with_threads_warning_is_hidden_unless_warnings_are_on(version, python_of, write_script):
+    """kinds.md: "from 3.12 on, forking a process that has threads emits a
+    `DeprecationWarning`, and a `Queue`'s feeder thread counts; Python hides
+    that warning unless you turn warnings on, for example with `python -W
+    default` or `-X dev`" """
+    if "fork" not in METHODS:
+        pytest.skip("no fork here")
+    python, script = python_of(version), str(write_script(WARN_PROBE))
+    outputs = {}
+    for flags in ((), ("-W", "default"), ("-X", "dev")):
+        done = subprocess.run([python, *flags, script], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        outputs[flags] = done.stderr
+    assert "DeprecationWarning" not in outputs[()]
+    assert "DeprecationWarning" in outputs["-W", "default"]
+    assert "DeprecationWarning" in outputs["-X", "dev"]
+
+
+def test_bench_pipe_based_channels_close_together_manager_many_times_slower():
+    """kinds.md: "for small items a bare `Pipe`, `SimpleQueue`, `Queue` and
+    `JoinableQueue` came out close together, and a Manager queue many times
+    slower." Read from docs/measured/bench.json: within 25% of each other,
+    and the Manager queue at most a fifth of the slowest of them."""
+    import json
+
+    stored = json.loads((catalog.DOCS_DIR / "measured" / "bench.json").read_text())
+    rates = {(r["method"], r["channel"]): r["per_s"] for r in stored["rows"]
+             if r["kind"] == "throughput" and r["payload"] == "small int" and r["batch"] == 1}
+    for method in ("fork", "spawn"):
+        four = [rates[method, c] for c in ("Pipe", "SimpleQueue", "Queue", "JoinableQueue")]
+        assert max(four) <= 1.25 * min(four), (method, four)
+        assert rates[method, "Manager().Queue"] * 5 <= min(four), method
+
+
+def test_qsize_relies_on_sem_getvalue_which_macos_lacks_on_every_version(interpreters):
+    """kinds.md: "On macOS, `qsize()` raises `NotImplementedError`: it relies
+    on `sem_getvalue()`, which macOS does not provide." Not runnable here:
+    checked in the source of every CPython found, where qsize() reads the
+    semaphore's value and CPython's own comment says it raises on macOS."""
+    probe = ("import inspect, multiprocessing.queues as q, multiprocessing.synchronize as s;"
+             "print(inspect.getsource(q.Queue.qsize)); print(inspect.getsource(s))")
+    for interpreter in interpreters:
+        done = subprocess.run([interpreter.path, "-c", probe], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        assert "NotImplementedError on Mac OSX" in done.stdout, interpreter.path
+        assert re.search(r"_sem\.(_semlock\._get_value|get_value)\(\)", done.stdout), interpreter.path
+
+
+def test_the_order_inside_a_round_is_not_fixed_in_the_stored_output():
+    """kinds.md: "Every round holds one item of each producer, and the order
+    inside a round changes from run to run." Compared with the output the
+    page shows (every start method's run): more than one order appears."""
+    import json
+
+    stored = json.loads((catalog.DOCS_DIR / "outputs" / "queue_ordering.json").read_text())
+    orders = set()
+    for run in stored["runs"].values():
+        for line in re.findall(r"^round \d+: (.+)$", run["output"], re.M):
+            orders.add(tuple(item[0] for item in line.split()))
+    assert len(orders) > 1, orders

@@ -1,4 +1,5 @@
 """The taught timeout fix is flawed in each way the page says; the sentinel fix is not."""
+import inspect
 import multiprocessing
 import queue
 import re
@@ -13,6 +14,8 @@ METHODS = multiprocessing.get_all_start_methods()
 
 
 def test_get_with_block_false_ignores_the_timeout():
+    """fixes.md: "With `block=False`, `get()` ignores `timeout` and raises `queue.Empty`
+    at once." """
     q = multiprocessing.Queue()
     try:
         started = time.monotonic()
@@ -38,6 +41,9 @@ class HeldByTheFeeder:
 
 @pytest.mark.parametrize("method", METHODS)
 def test_taught_consumers_stop_while_put_items_are_still_unconsumed(method):
+    """fixes.md: "`empty()` looks at the pipe, so it can be `True` while the producer is
+    still working or its feeder still holds items. The consumers stop, and
+    those items are never consumed." """
     taught = load("timeout_fix_taught")
     ctx = multiprocessing.get_context(method)
     q, counts = ctx.Queue(), ctx.Queue()
@@ -66,6 +72,8 @@ def test_taught_consumers_stop_while_put_items_are_still_unconsumed(method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method, snippet_run):
+    """fixes.md: "The consumers stopped long before the producer was done, and the parent
+    then hung at exit with the rest of the items in its feeder thread." """
     result = snippet_run("timeout_fix_taught", method)
     assert result.outcome == "hangs"
     consumed, lost = map(int, re.search(r"consumed (\d+) of 200 items; never consumed: (\d+)", result.output).groups())
@@ -77,7 +85,10 @@ def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method, snippet_ru
 
 @pytest.mark.parametrize("method", METHODS)
 def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippet_run, main_runs):
-    """The catalog's run of the program (shared with test_snippets), then its
+    """fixes.md: "The test suite runs this program 20 times under each start method and
+    checks that every item is consumed exactly once each time."
+
+    The catalog's run of the program (shared with test_snippets), then its
     main() 19 more times in one run (conftest's main_runs)."""
     first = snippet_run("sentinel_fix", method)
     assert first.outcome == "completes" and first.leftovers == [], first.output
@@ -91,6 +102,8 @@ def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippe
 
 
 def test_sentinel_consumer_stops_at_its_sentinel_and_leaves_the_rest():
+    """fixes.md: "Each consumer takes items until it takes a sentinel." (and stops
+    there: the item after it is left for others)."""
     fix = load("sentinel_fix")
     tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
     try:
@@ -106,3 +119,62 @@ def test_sentinel_consumer_stops_at_its_sentinel_and_leaves_the_rest():
         for c in (tasks, results):
             c.close()
             c.join_thread()
+
+
+def test_the_taught_programs_hang_is_built_into_its_sizes():
+    """fixes.md: "Its producer sleeps 2 ms per item [...] its 200 items of
+    10 KB are far more than a pipe holds: unless the consumers take nearly
+    all of them, what they leave makes the parent hang." Six items (60 KB)
+    fit in Linux's 64 KiB pipe; seven do not."""
+    taught = load("timeout_fix_taught")
+    source = inspect.getsource(taught.produce)
+    assert "time.sleep(0.002)" in source
+    assert taught.ITEMS == 200 and len(taught.produce(0)) == 10_000
+    assert taught.ITEMS * len(taught.produce(0)) > 30 * 65_536  # Linux's pipe
+    assert 6 * 10_000 < 65_536 < 7 * 10_000
+
+
+def test_a_bare_except_swallows_keyboard_interrupt_and_real_errors():
+    """fixes.md: "The bare `except:` also swallows real errors and
+    `KeyboardInterrupt`." """
+    swallowed = []
+    for error in (KeyboardInterrupt, ZeroDivisionError, SystemExit):
+        try:
+            raise error
+        except:  # noqa: E722 (the point of the test)
+            swallowed.append(error)
+    assert swallowed == [KeyboardInterrupt, ZeroDivisionError, SystemExit]
+
+
+# Snippets that show the right way on fixes.md, crashes.md and deadlocks.md.
+CORRECT = ("sentinel_fix", "get_timeout_fix", "joinable_queue", "consumer_dies", "drain_then_join",
+           "exercise_one_sentinel_fixed", "exercise_worker_fails_fixed", "exercise_results_grow_fixed",
+           "exercise_task_done_fixed", "exercise_swallowed_error_fixed")
+WAITS = {"get": "timeout", "join": "timeout", "recv": None, "poll": "timeout", "wait": "timeout"}
+
+
+def _untimed_waits(name):
+    import ast
+    from ipcsnippets import catalog
+
+    tree = ast.parse(catalog.get(name).path.read_text())
+    untimed = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WAITS:
+            timed = node.args or any(k.arg == WAITS[node.func.attr] for k in node.keywords)
+            if not timed:
+                untimed.append(f"{name}.py:{node.lineno}: .{node.func.attr}() without a timeout")
+    return untimed
+
+
+@pytest.mark.parametrize("name", CORRECT)
+def test_every_wait_in_a_correct_pattern_snippet_has_a_timeout(name):
+    """fixes.md's rule: "Give every blocking call a timeout", and of the
+    sentinel fix: "Every blocking call has a timeout". Each call of get(),
+    join(), poll() or wait() passes a timeout (recv() has none: a snippet
+    that used it would be listed)."""
+    assert _untimed_waits(name) == []
+
+
+def test_the_timeout_check_finds_an_untimed_wait():
+    assert _untimed_waits("joinable_consumer_dies")  # tasks.get(), tasks.join()

@@ -43,6 +43,19 @@ SNIPPETS = (
         timeout=10,
     ),
     Snippet(
+        name="joinable_unpicklable",
+        title="An unpicklable item on a JoinableQueue: join() never returns",
+        page="queues/fixes.md",
+        # The feeder's traceback, then both items that arrived marked done,
+        # and join() still waiting when its helper thread gives up.
+        expect={"*": completes(
+            r"in _feed\n(?:.*\n)*TypeError: cannot pickle '_thread\.lock' object",
+            r"^arrived and marked done: \['first', 'third'\]$",
+            r"^every item that arrived is done; join\(\) returned: False$",
+        )},
+        timeout=10,
+    ),
+    Snippet(
         name="task_done_too_many",
         title="One task_done() too many raises ValueError",
         page="queues/fixes.md",
