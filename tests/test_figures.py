@@ -61,6 +61,7 @@ CONSTANTS: Dict[str, Source] = {
     "65,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(65_000\)"),
     "66,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(66_000\)"),
     "0.3 s": Source("snippets/pipe_poll.py", r"parent_end\.poll\(0\.3\)"),
+    "2 ms": Source("snippets/timeout_fix_taught.py", r"time\.sleep\(0\.002\)"),
     # The documentation's own figure, quoted as such (pipes/pitfalls.md).
     "32 MiB": Source("docs/pipes/pitfalls.md", r"documentation also warns that very large pickles \(about 32 MiB"),
     # The catalog's limit and the project's own budgets.
@@ -92,7 +93,12 @@ MEASURED: Dict[Tuple[str, str], Source] = {
     ("queues/managers.md", "13 to 15 times"): Source(
         "tests/test_managers.py::test_the_page_names_the_factor_of_its_output_and_the_bench_figure"),
     ("queues/race.md", "200 runs"): Source("docs/measured/queue_race_rates.json", r'"runs": 200,'),
+    ("start-methods.md", "200 runs"): Source(
+        "tests/test_start_methods.py::test_the_stored_race_rates_hung_under_every_method_at_different_rates"),
+    ("queues/fixes.md", "10%"): Source(
+        "tests/test_stopping.py::test_joinable_queue_with_task_done_within_10_percent_of_queue_in_the_bench"),
     # How often the tests repeat a program: the test's own count.
+    ("queues/fixes.md", "3 times"): Source("tests/test_stopping.py", r'main_runs\("(?:get_timeout_fix|joinable_queue)", method, 3\)'),
     ("pipes/pitfalls.md", "3 times"): Source(PITFALL_TESTS, r'run_times\("pipe_two_writers", method, 3\)'),
     ("pipes/pitfalls.md", "3 runs"): Source(PITFALL_TESTS, r"main_runs\(name, method, 3\)"),
 }
@@ -101,13 +107,6 @@ MEASURED: Dict[Tuple[str, str], Source] = {
 OWNED = ("index.md", "performance.md", "pipes/basics.md", "pipes/pitfalls.md", "queues/managers.md", "queues/race.md")
 
 PENDING = {
-    ("cheatsheet.md", "10 times"),
-    ("queues/kinds.md", "10 times"),
-    ("queues/kinds.md", "264k"),
-    ("queues/kinds.md", "258k"),
-    ("queues/kinds.md", "247k"),
-    ("queues/kinds.md", "230k"),
-    ("queues/kinds.md", "19k"),
     ("queues/deadlocks.md", "100,000 bytes"),
     ("queues/deadlocks.md", "65,600 bytes"),
     ("queues/deadlocks.md", "65,536 bytes"),
@@ -118,7 +117,6 @@ PENDING = {
     ("queues/fixes.md", "10 KB"),
     ("queues/fixes.md", "200 runs"),
     ("queues/fixes.md", "20 times"),
-    ("queues/fixes.md", "5 times"),
 }
 """Figures on pages this check's author did not own when it was written,
 found without a source: to be registered above (with their source) or

@@ -16,8 +16,7 @@ SNIPPETS = (
             r"shared memory, data already in it +\d",
             hides=(r"Traceback", r"leaked", r"Warning"),
         )},
-        # 3 s alone; the matrix runs it beside a dozen other runs on 2 cores.
-        timeout=30,
+        timeout=15,
         start_methods=(),
         deterministic=False,
     ),
