@@ -61,6 +61,10 @@ CONSTANTS: Dict[str, Source] = {
     "65,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(65_000\)"),
     "66,000 bytes": Source("snippets/pipe_send_blocks.py", r"send_unread\(66_000\)"),
     "0.3 s": Source("snippets/pipe_poll.py", r"parent_end\.poll\(0\.3\)"),
+    "100,000 bytes": Source("snippets/join_before_drain.py", r"^SIZE = 100_000 "),
+    "65,600 bytes": Source("snippets/exit_hang.py", r"^SIZE = 65_600 "),
+    "1,000 bytes": Source("snippets/cancel_join_thread.py", r"^SIZE = 1_000 "),
+    "10 KB": Source("snippets/timeout_fix_taught.py", r"\* 10_000  # about 10 KB"),
     "2 ms": Source("snippets/timeout_fix_taught.py", r"time\.sleep\(0\.002\)"),
     # The documentation's own figure, quoted as such (pipes/pitfalls.md).
     "32 MiB": Source("docs/pipes/pitfalls.md", r"documentation also warns that very large pickles \(about 32 MiB"),
@@ -97,6 +101,18 @@ MEASURED: Dict[Tuple[str, str], Source] = {
         "tests/test_start_methods.py::test_the_stored_race_rates_hung_under_every_method_at_different_rates"),
     ("queues/fixes.md", "10%"): Source(
         "tests/test_stopping.py::test_joinable_queue_with_task_done_within_10_percent_of_queue_in_the_bench"),
+    ("queues/deadlocks.md", "65,536 bytes"): Source(
+        "tests/test_deadlocks.py::test_the_exact_limit_is_the_64_kib_pipe_minus_the_message_framing"),
+    ("queues/deadlocks.md", "65,532 bytes"): Source(
+        "tests/test_deadlocks.py::test_the_exact_limit_is_the_64_kib_pipe_minus_the_message_framing"),
+    ("queues/deadlocks.md", "129 KB"): Source(
+        "tests/test_exercises.py::test_results_of_100_numbers_fit_the_pipe_and_5000_do_not"),
+    ("queues/deadlocks.md", "2 KB"): Source(
+        "tests/test_exercises.py::test_results_of_100_numbers_fit_the_pipe_and_5000_do_not"),
+    ("queues/fixes.md", "200 runs"): Source(
+        "tests/test_stress.py::test_sentinel_fix_lost_nothing_in_200_runs_and_the_taught_fix_lost_items_in_nearly_all"),
+    ("queues/fixes.md", "20 times"): Source(
+        "tests/test_timeout_fix.py::test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs"),
     # How often the tests repeat a program: the test's own count.
     ("queues/fixes.md", "3 times"): Source("tests/test_stopping.py", r'main_runs\("(?:get_timeout_fix|joinable_queue)", method, 3\)'),
     ("pipes/pitfalls.md", "3 times"): Source(PITFALL_TESTS, r'run_times\("pipe_two_writers", method, 3\)'),
@@ -104,23 +120,6 @@ MEASURED: Dict[Tuple[str, str], Source] = {
 }
 """Measured figures, each on its page."""
 
-OWNED = ("index.md", "performance.md", "pipes/basics.md", "pipes/pitfalls.md", "queues/managers.md", "queues/race.md")
-
-PENDING = {
-    ("queues/deadlocks.md", "100,000 bytes"),
-    ("queues/deadlocks.md", "65,600 bytes"),
-    ("queues/deadlocks.md", "65,536 bytes"),
-    ("queues/deadlocks.md", "65,532 bytes"),
-    ("queues/deadlocks.md", "1,000 bytes"),
-    ("queues/deadlocks.md", "129 KB"),
-    ("queues/deadlocks.md", "2 KB"),
-    ("queues/fixes.md", "10 KB"),
-    ("queues/fixes.md", "200 runs"),
-    ("queues/fixes.md", "20 times"),
-}
-"""Figures on pages this check's author did not own when it was written,
-found without a source: to be registered above (with their source) or
-taken out of the page, then removed from here."""
 
 
 def _found():
@@ -131,22 +130,13 @@ def _unsourced(page, found):
     return [(line, f) for line, f in found if f not in CONSTANTS and (page, f) not in MEASURED]
 
 
-@pytest.mark.parametrize("page", [p for p in catalog.site_pages() if p not in {p for p, _ in PENDING}])
+@pytest.mark.parametrize("page", catalog.site_pages())
 def test_every_figure_in_the_prose_has_a_source(page):
     missing = _unsourced(page, _found()[page])
     assert not missing, "\n".join(
         f"docs/{page}:{line}: {figure!r} looks measured but has no source: include it from docs/measured/ "
         f"or docs/outputs/, or register it in tests/test_figures.py with the file or test that proves it"
         for line, figure in missing)
-
-
-def test_the_pending_figures_are_exactly_what_the_check_finds_on_those_pages():
-    """The figures waiting for a source are listed one by one: a new one on
-    those pages fails, and one that got its source must leave the list."""
-    pages = {p for p, _ in PENDING}
-    found = {(p, f) for p, items in _found().items() if p in pages for _, f in _unsourced(p, items)}
-    assert found == PENDING, f"new: {sorted(found - PENDING)}; fixed, remove from PENDING: {sorted(PENDING - found)}"
-    assert not pages & set(OWNED)
 
 
 def _holds(source: Source) -> bool:
