@@ -9,7 +9,7 @@ names a start method, so nothing in it changed.
 """
 import multiprocessing
 
-SETTINGS = {}  # filled in by main(), as a program does after reading its config
+SETTINGS = {}  # filled in by main(), as a program does from its config
 
 
 def scale(n):
