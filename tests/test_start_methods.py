@@ -418,3 +418,13 @@ def test_the_stored_race_rates_hung_under_every_method_at_different_rates():
     assert set(methods) == set(catalog.get("queue_race").methods())
     assert all(m["runs"] == 200 and m["hung"] > 0 for m in methods.values())
     assert len({m["hung"] for m in methods.values()}) == len(methods)
+
+
+def test_the_initializer_gives_every_worker_the_setting_on_every_python(interpreters, snippet_runs):
+    """'The tests run it under fork, spawn and forkserver, and with no method
+    imposed on every CPython found here: each run prints the same result.'"""
+    jobs = [("default_start_method_fixed", m, sys.executable) for m in catalog.get("default_start_method_fixed").methods()]
+    jobs += [("default_start_method_fixed", None, i.path) for i in interpreters]
+    for job, result in zip(jobs, snippet_runs(jobs)):
+        assert result.outcome == "completes", (job, result.output)
+        assert result.output.splitlines()[-1] == "scaled: [10, 20, 30]", job

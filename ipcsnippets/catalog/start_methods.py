@@ -119,6 +119,13 @@ SNIPPETS = (
         outputs_also_on=((3, 13),),
     ),
     Snippet(
+        name="default_start_method_fixed",
+        title="The pool's initializer gives every worker the setting, whatever the method",
+        page=PAGE,
+        expect={"*": completes(r"^scaled: \[10, 20, 30\]$", hides=(r"Error",))},
+        timeout=10,
+    ),
+    Snippet(
         name="forkserver_main_import",
         title="Where forkserver imports the main module: each child, or once in the server",
         page=PAGE,
