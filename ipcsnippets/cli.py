@@ -13,37 +13,18 @@ from typing import List, Optional
 
 from . import catalog, commands, matrix, outputs
 from .catalog import HANGS
-from .runner import RunnerError, check_start_method, check_timeout, run, run_many
-
-EXIT_MISMATCH, EXIT_USAGE, EXIT_HUNG, EXIT_INTERRUPTED = 1, 2, 124, 130
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, not usage + line
-        print(f"ipcsnippets: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a positive number of seconds, not {text!r}")
-    try:
-        check_timeout(value)
-    except RunnerError as exc:
-        raise argparse.ArgumentTypeError(str(exc))
-    return value
+from .commands import EXIT_HUNG, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_USAGE
+from .runner import RunnerError, check_start_method, run, run_many
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m ipcsnippets", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = commands.Parser(prog="python -m ipcsnippets", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=commands.Parser)
     sub.add_parser("list", help="every snippet, its page and what it must do")
     r = sub.add_parser("run", help="run one snippet as a script, with a timeout")
     r.add_argument("name")
     r.add_argument("--start-method", "-m")
-    r.add_argument("--timeout", "-t", type=_seconds, help="seconds (default: the catalog's)")
+    r.add_argument("--timeout", "-t", type=commands.seconds, help="seconds (default: the catalog's)")
     c = sub.add_parser("check", help="run every snippet under every start method; compare with the catalog")
     c.add_argument("names", nargs="*", metavar="NAME")
     c.add_argument("--start-method", "-m", action="append", dest="methods")
@@ -53,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
                         "a full run writes docs/measured/matrix.json and matrix.md")
     c.add_argument("--python", action="append", dest="pythons", metavar="PATH",
                    help="with --matrix: also this interpreter (repeatable)")
-    c.add_argument("--hang-limit", type=_seconds, metavar="S",
+    c.add_argument("--hang-limit", type=commands.seconds, metavar="S",
                    help="with --matrix: stop runs expected to hang after at most S seconds")
     o = sub.add_parser("outputs", help="store (--update) or verify (--check) the outputs the pages show")
     mode = o.add_mutually_exclusive_group(required=True)
@@ -61,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true")
     o.add_argument("names", nargs="*", metavar="NAME")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
     return p
 
 

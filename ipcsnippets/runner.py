@@ -188,11 +188,13 @@ def run_path(
     start_method: Optional[str] = None,
     timeout: float = 10.0,
     python: Optional[str] = None,
+    args: Sequence[str] = (),
 ) -> RunResult:
     """Run any Python file the way [run][ipcsnippets.runner.run] runs a snippet.
 
-    The file runs as ``__main__`` with its own folder as the working
-    directory, in a new session; the whole tree is stopped on a timeout.
+    The file runs as ``__main__`` with ``args`` as its arguments and its own
+    folder as the working directory, in a new session; the whole tree is
+    stopped on a timeout.
     """
     check_start_method(start_method)
     check_timeout(timeout)
@@ -217,7 +219,7 @@ def run_path(
             with open(out_path, "wb") as out, _RUNNING.starting() as register:
                 started = time.monotonic()
                 proc = subprocess.Popen(
-                    [python, str(path)],
+                    [python, str(path), *args],
                     cwd=str(path.parent),
                     env=env,
                     stdin=subprocess.DEVNULL,

@@ -18,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS_DIR = ROOT / "snippets"
 DOCS_DIR = ROOT / "docs"
 
+
+def shown(path: Path) -> str:
+    """``path`` relative to the project's root when it lies inside it (for messages)."""
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 START_METHODS: Tuple[str, ...] = ("fork", "spawn", "forkserver")
 """Every start method the catalog knows, in the order pages show them."""
 

@@ -31,7 +31,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
-from ..cli import EXIT_MISMATCH, _seconds
+from . import EXIT_MISMATCH, seconds
 from ..matrix import MEASURED_DIR, load_average, run_all
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
@@ -93,7 +93,7 @@ def register(subparsers) -> None:
                    help=f"runs per start method (default {DEFAULT_RUNS}; {PAGES_RUNS} with --pages)")
     p.add_argument("--start-method", "-m", help="only this method (default: every method of the snippet)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="runs at a time (default: twice the CPUs)")
-    p.add_argument("--timeout", "-t", type=_seconds, help="seconds before a run counts as hung (default: the catalog's)")
+    p.add_argument("--timeout", "-t", type=seconds, help="seconds before a run counts as hung (default: the catalog's)")
     p.add_argument("--json", metavar="PATH", help="also store every run and the summary as JSON")
     p.add_argument("--pages", action="store_true",
                    help="measure what the pages show and write docs/measured/*.json and *.md")
