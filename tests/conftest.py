@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 # The suite starts about a thousand Python processes (runs, command lines,
@@ -25,43 +26,39 @@ from ipcsnippets import runner  # noqa: E402  (after the bytecode setting)
 HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
 
 
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_GONE = (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
 
 
-def since_boot() -> float:
-    """Now, in seconds since boot: the clock of a process's start time in
-    /proc (the boot time in /proc/stat is rounded to the second: too coarse)."""
-    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") else 0.0
+def now() -> float:
+    """Now, on the clock of psutil's ``create_time()``: the boot time plus the
+    time since boot. A process's start time is counted in ticks since boot
+    and the boot time is rounded to the second, so the wall clock could be
+    up to a second off; this clock is exact to one tick (1/CLK_TCK)."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return psutil.boot_time() + time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.time()
 
 
-def _proc_stat(pid: int):
-    """State, parent pid and start time (seconds since boot, to 1/CLK_TCK)."""
-    with open(f"/proc/{pid}/stat", "rb") as f:
-        stat = f.read().decode(errors="replace")
-    fields = stat[stat.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), int(fields[19]) / _TICK
+def _cmdline(process: psutil.Process) -> str:
+    return " ".join(process.cmdline())
 
 
-def _cmdline(pid: int) -> str:
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        return f.read().replace(b"\0", b" ").decode(errors="replace")
+def _has_in_environment(process: psutil.Process, pattern: "re.Pattern[str]") -> bool:
+    return any(pattern.search(value) for value in process.environ().values())
 
 
-def _live_with_environment(pattern: "re.Pattern[bytes]", since: float = 0.0) -> list:
-    """Live processes started at ``since`` (seconds since boot) or later
-    whose environment matches ``pattern``."""
+def _live_with_environment(pattern: "re.Pattern[str]", since: float = 0.0) -> list:
+    """Live processes started at ``since`` (see ``now``) or later whose
+    environment matches ``pattern``."""
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for process in psutil.process_iter():
         try:
-            state, _, started = _proc_stat(int(entry))
-            if state in ("Z", "X") or started < since:
-                continue
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                if pattern.search(f.read()):
-                    found.append(int(entry))
-        except (OSError, ValueError):
+            with process.oneshot():
+                if process.status() in _GONE or process.create_time() < since:
+                    continue
+            if _has_in_environment(process, pattern):
+                found.append(process.pid)
+        except psutil.Error:
             continue
     return found
 
@@ -70,7 +67,7 @@ def processes_of_runs_by(owner: int) -> list:
     """Live processes of the runs that process ``owner`` started (the runner
     names each run's folder after its owner, and every process of the tree
     inherits that folder in its environment)."""
-    return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode())))
+    return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-")))
 
 
 def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
@@ -79,31 +76,30 @@ def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
     runner calls (found by the runner's per-owner folder in its environment).
     Only processes created since pid ``first_pid`` was handed out (see
     ``runner.pids_from``) are looked at, and only those started at ``since``
-    (seconds since boot) or later are searched for that folder: one started
+    (see ``now``) or later are searched for that folder: one started
     before was there when the previous test was checked."""
-    if not os.path.isdir("/proc"):
-        return [p.name for p in multiprocessing.active_children()]
     me = os.getpid()
-    marker = f"{runner.RUN_FOLDER_PREFIX}{me}-".encode()
+    marker = re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{me}-"))
     found = []
     for pid in runner.pids_from(first_pid):
         if pid == me:
             continue
         try:
-            state, ppid, started = _proc_stat(pid)
-            if state in ("Z", "X"):
-                continue
+            process = psutil.Process(pid)
+            with process.oneshot():
+                if process.status() in _GONE:
+                    continue
+                ppid, started = process.ppid(), process.create_time()
             if ppid == me:
-                cmd = _cmdline(pid)
+                cmd = _cmdline(process)
                 if not any(h in cmd for h in HELPERS):
                     found.append(f"pid {pid} (child): {cmd.strip()}")
                     continue
             if started < since:
                 continue
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if marker in f.read():
-                    found.append(f"pid {pid} (from a run): {_cmdline(pid).strip()}")
-        except (OSError, ValueError):
+            if _has_in_environment(process, marker):
+                found.append(f"pid {pid} (from a run): {_cmdline(process).strip()}")
+        except psutil.Error:
             continue
     return found
 
@@ -164,7 +160,7 @@ def _is_forkserver_pipe(leaked: dict) -> bool:
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
     # Start times have a resolution of 1/CLK_TCK (10 ms): a margin of 0.1 s.
-    since = since_boot() - 0.1
+    since = now() - 0.1
     first_pid = runner.last_pid()
     yield
     # Children of in-process tests may take a moment to be reaped after join().
@@ -241,8 +237,8 @@ def interruptible_popen():
 
 @pytest.fixture
 def stray():
-    """``stray_processes`` and ``since_boot`` as a fixture (conftest is not importable)."""
-    return stray_processes, since_boot
+    """``stray_processes`` and ``now`` as a fixture (conftest is not importable)."""
+    return stray_processes, now
 
 
 @pytest.fixture
@@ -332,10 +328,10 @@ def pytest_collection_finish(session):
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
         session.config._shm_before = _shm_entries()
-        session.config._started = since_boot() - 0.1  # start times are to 1/CLK_TCK
+        session.config._started = now() - 0.1  # start times are to 1/CLK_TCK
 
 
-_RUN_FOLDER = re.compile(rb"/" + re.escape(runner.RUN_FOLDER_PREFIX.encode()) + rb"\d+-")
+_RUN_FOLDER = re.compile(r"/" + re.escape(runner.RUN_FOLDER_PREFIX) + r"\d+-")
 
 
 def _runs_alive(since: float) -> list:
@@ -345,8 +341,8 @@ def _runs_alive(since: float) -> list:
     alive = []
     for pid in _live_with_environment(_RUN_FOLDER, since):
         try:
-            alive.append(f"pid {pid}: {_cmdline(pid).strip()}")
-        except OSError:
+            alive.append(f"pid {pid}: {_cmdline(psutil.Process(pid)).strip()}")
+        except psutil.Error:
             pass  # it ended after it was listed
     return alive
 
@@ -364,7 +360,7 @@ def pytest_sessionfinish(session, exitstatus):
     deadline = time.monotonic() + 3  # resource trackers unlink as they exit; watchdogs kill
     while True:
         left = _shm_entries() - before
-        alive = _runs_alive(session.config._started) if os.path.isdir("/proc") else []
+        alive = _runs_alive(session.config._started)
         if not (left or alive) or time.monotonic() > deadline:
             break
         time.sleep(0.05)

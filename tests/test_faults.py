@@ -178,8 +178,8 @@ def test_the_guard_finds_a_child_and_an_orphan_of_a_run_both_started_during_the_
     """The autouse guard's search (conftest.stray_processes): a child of the
     test process, and an orphan that only the run folder in its environment
     ties to this process."""
-    stray_processes, since_boot = stray
-    since, first = since_boot() - 0.1, runner.last_pid()
+    stray_processes, now = stray
+    since, first = now() - 0.1, runner.last_pid()
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     child = subprocess.Popen(sleeper)
     folder = f"/tmp/{runner.RUN_FOLDER_PREFIX}{os.getpid()}-guardtest"

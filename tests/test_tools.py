@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from ipcsnippets import _reaper, catalog
@@ -60,23 +61,14 @@ def test_soak_counts_the_runs_and_keeps_the_whole_output_of_a_failed_one(tmp_pat
 
 def _children_of(pid):
     found = {}
-    for entry in os.listdir("/proc"):
+    for child in psutil.Process(pid).children():
         try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    found[int(entry)] = f.read().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
+            found[child.pid] = " ".join(child.cmdline())
+        except psutil.Error:
             continue
     return found
 
 
-def _alive(pid):
-    return _reaper._state(pid) not in ("Z", "X")
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the burners through /proc")
 def test_a_soak_killed_outright_leaves_no_burner_running(tmp_path):
     test_file = tmp_path / "test_slow.py"
     test_file.write_text("import time\ndef test_slow():\n    time.sleep(30)\n")
@@ -96,16 +88,16 @@ def test_a_soak_killed_outright_leaves_no_burner_running(tmp_path):
         soak.terminate()  # SIGTERM: the soak runs no cleanup of its own
         soak.wait(10)
         deadline = time.monotonic() + 5
-        while any(map(_alive, burners)) and time.monotonic() < deadline:
+        while any(map(_reaper.alive, burners)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(map(_alive, burners)), "burners still running 5 s after the soak was killed"
+        assert not any(map(_reaper.alive, burners)), "burners still running 5 s after the soak was killed"
     finally:
         soak.kill()
         soak.wait(10)
         # The soak's pytest and burners; its resource tracker last, once it
         # has unlinked the soak's Event (killing it first leaked the Event's
         # five semaphores in 3 of 10 soak runs).
-        _reaper.kill_and_clean(lambda: {pid: cmd for pid, cmd in children.items() if _alive(pid)}, grace=3.0)
+        _reaper.kill_and_clean(lambda: {pid: cmd for pid, cmd in children.items() if _reaper.alive(pid)}, grace=3.0)
 
 
 # --- speed.py ---------------------------------------------------------------------

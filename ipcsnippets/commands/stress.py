@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import psutil
+
 from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
 from . import EXIT_MISMATCH, seconds
@@ -207,19 +209,18 @@ class OtherLoad:
     process of one of its runs (the runner marks their environment). The
     mean of those counts is a load average of everybody else: it sees short
     processes in proportion to their running time. ``share()`` divides it by
-    the number of CPUs. Linux only (``share()`` is None elsewhere).
+    the number of CPUs.
     """
 
     INTERVAL = 0.25
 
     def __init__(self):
         self._counts: List[int] = []
-        self._ours: Dict[Tuple[int, bytes], bool] = {}
-        self._marker = f"{RUN_FOLDER_PREFIX}{os.getpid()}-".encode()
+        self._ours: Dict[Tuple[int, float], bool] = {}
+        self._marker = f"{RUN_FOLDER_PREFIX}{os.getpid()}-"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="other-load", daemon=True)
-        if os.path.isdir("/proc"):
-            self._thread.start()
+        self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(self.INTERVAL):
@@ -228,22 +229,18 @@ class OtherLoad:
     def _running_others(self) -> int:
         me = os.getpid()
         count = 0
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == me:
-                continue
+        for process in psutil.process_iter():
             try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-                fields = stat[stat.rindex(b")") + 2:].split()
-                state, ppid, start = fields[0], int(fields[1]), fields[19]
-                if state != b"R" or ppid in (0, 2) or ppid == me:  # 2: kernel threads
-                    continue
-                key = (int(entry), start)
+                with process.oneshot():  # one read of /proc/PID/stat for all three
+                    if process.pid == me or process.status() != psutil.STATUS_RUNNING:
+                        continue
+                    if process.ppid() in (0, 2, me):  # 2: kernel threads
+                        continue
+                    key = (process.pid, process.create_time())
                 if key not in self._ours:
-                    with open(f"/proc/{entry}/environ", "rb") as f:
-                        self._ours[key] = self._marker in f.read()
+                    self._ours[key] = any(self._marker in v for v in process.environ().values())
                 count += not self._ours[key]
-            except (OSError, ValueError, IndexError):
+            except psutil.Error:
                 continue  # it ended while we looked
         return count
 
