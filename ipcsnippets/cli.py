@@ -14,7 +14,8 @@ from typing import List, Optional
 from . import catalog, commands, matrix, outputs
 from .catalog import HANGS
 from .commands import EXIT_HUNG, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_USAGE
-from .runner import RunnerError, check_start_method, run, run_many
+from .cases import cases, check
+from .runner import RunnerError, check_start_method, run
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +71,7 @@ def _list(args) -> int:
     width = max(map(len, catalog.names()))
     for name in catalog.names():
         s = catalog.get(name)
-        expects = sorted({s.expect_for(None if m == "own" else m).describe() for m in s.methods()})
+        expects = sorted({s.expect_for(m).describe() for m in s.methods()})
         print(f"{name:<{width}}  {s.page:<20}  {' / '.join(expects):<28}  {s.title}")
     return 0
 
@@ -97,24 +98,17 @@ def _check(args) -> int:
     if args.pythons or args.hang_limit:
         raise RunnerError("--python and --hang-limit need --matrix")
     names = args.names or list(catalog.names())
-    jobs = []
-    for name in names:
-        s = catalog.get(name)
-        for m in s.methods():
-            if m == "own" or not args.methods or m in args.methods:
-                jobs.append((name, None if m == "own" else m))
-    results = run_many(jobs, args.jobs)
+    checked = check(cases(names, args.methods), args.jobs)
     failures = 0
     width = max(len(n) for n in names)
-    for r in results:
-        expect = catalog.get(r.name).expect_for(None if r.start_method == "own" else r.start_method)
-        problems = r.problems(expect)
-        failures += bool(problems)
-        mark = "ok  " if not problems else "FAIL"
-        print(f"{mark}  {r.name:<{width}}  {r.start_method:<10}  {r.describe():<34}  expected: {expect.describe()}")
-        for p in problems:
+    for c in checked:
+        r = c.result
+        failures += bool(c.problems)
+        mark = "ok  " if not c.problems else "FAIL"
+        print(f"{mark}  {r.name:<{width}}  {r.start_method:<10}  {r.describe():<34}  expected: {c.expect.describe()}")
+        for p in c.problems:
             print(f"      {p}")
-    print(f"{len(results) - failures} passed, {failures} failed")
+    print(f"{len(checked) - failures} passed, {failures} failed")
     return EXIT_MISMATCH if failures else 0
 
 

@@ -181,7 +181,7 @@ def run(
     result = run_path(snippet.path, start_method, limit, python)
     result.name = snippet.name
     if not snippet.start_methods:
-        result.start_method = "own"
+        result.start_method = catalog.OWN
     return result
 
 

@@ -20,7 +20,7 @@ import pytest
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-from ipcsnippets import runner  # noqa: E402  (after the bytecode setting)
+from ipcsnippets import run, runner  # noqa: E402  (after the bytecode setting)
 
 # Long-lived helpers: the interpreter's own, and the runner's watchdog.
 HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
@@ -411,22 +411,24 @@ def shared_once(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def snippet_run(tmp_path_factory):
-    """``snippet_run(name, method)``: one run of a snippet under a start method,
-    shared by every test that asks about that same run. Tests that repeat a
-    program to count outcomes call ``ipcsnippets.run`` themselves."""
-    from ipcsnippets import run
+    """``snippet_run(name, method)``: one run of a snippet under a start method
+    (or the label ``own``), shared by every test that asks about that same
+    run. Tests that repeat a program to count outcomes call
+    ``ipcsnippets.run`` themselves."""
+    from ipcsnippets.cases import Case
 
     def get(name: str, method=None, python=None):
-        return once(tmp_path_factory, _run_key(name, method, python), lambda: run(name, method, python=python))
+        case = Case(name, method, python)
+        return once(tmp_path_factory, _run_key(case), lambda: run(**case.run_args()))
 
     return get
 
 
-def _run_key(name: str, method=None, python=None) -> str:
+def _run_key(case) -> str:
     """The ``once`` key of a shared run."""
     # The interpreter's real path: 3.11.2 and 3.11.7 are both python3.11.
-    where = hashlib.sha1(os.path.realpath(python or sys.executable).encode()).hexdigest()[:12]
-    return f"run-{name}-{method}-{where}"
+    where = hashlib.sha1(os.path.realpath(case.python or sys.executable).encode()).hexdigest()[:12]
+    return f"run-{case.name}-{case.start_method}-{where}"
 
 
 # --- the runs that hang, started early by the xdist controller -------------
@@ -451,18 +453,15 @@ _prefetch = None
 
 
 def hanging_runs(nodeids) -> list:
-    """(name, method) of each collected catalog case that may hang, the
-    longest limit first."""
+    """The cases of the collected catalog tests that may hang, the longest
+    limit first."""
     from ipcsnippets import catalog
+    from ipcsnippets.cases import cases
 
-    cases = []
-    for nodeid in nodeids:
-        if nodeid.startswith(_CATALOG_TEST) and nodeid.endswith("]"):
-            name, method = nodeid[len(_CATALOG_TEST):-1].rsplit("-", 1)
-            method = None if method == "own" else method
-            if catalog.HANGS in catalog.get(name).expect_for(method).outcomes:
-                cases.append((name, method))
-    return sorted(cases, key=lambda case: -catalog.get(case[0]).timeout)  # stable: ties in collection order
+    by_id = {f"{_CATALOG_TEST}{case.name}-{case.method}]": case for case in cases()}
+    chosen = [by_id[nodeid] for nodeid in nodeids
+              if nodeid in by_id and catalog.HANGS in by_id[nodeid].expect().outcomes]
+    return sorted(chosen, key=lambda case: -case.snippet.timeout)  # stable: ties in collection order
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -472,13 +471,11 @@ def pytest_xdist_node_collection_finished(node, ids):
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    from ipcsnippets import run
-
     factory = node.config._tmp_path_factory
     _prefetch = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="hanging-run")
-    for name, method in hanging_runs(ids):
+    for case in hanging_runs(ids):
         # An error here is left to the test that needs the run: it makes it again.
-        _prefetch.submit(once, factory, _run_key(name, method), lambda n=name, m=method: run(n, m))
+        _prefetch.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import psutil
 import pytest
 
 from ipcsnippets import _reaper, catalog
+from ipcsnippets.cases import Case, judge
 from ipcsnippets.commands import stress
 from ipcsnippets.runner import RUN_FOLDER_PREFIX, RunResult
 
@@ -60,7 +61,7 @@ def test_tally_counts_each_outcome_and_times_only_the_runs_that_ended():
         _result("completes", 0.4, lost),
         _result("raises", 0.3, "Traceback (most recent call last):\nValueError: x\n", 1, "ValueError"),
     ]
-    t = stress.tally(catalog.get("timeout_fix_taught"), "fork", results)
+    t = stress.tally([judge(Case("timeout_fix_taught", "fork"), r) for r in results])
     assert (t["runs"], t["completed"], t["hung"], t["raised"], t["lost_items"]) == (5, 2, 2, 1, 2)
     assert t["exceptions"] == ["ValueError"]
     # The taught fix must hang and lose items: only the first run does both.

@@ -34,7 +34,8 @@ import psutil
 from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
 from . import EXIT_MISMATCH, seconds
-from ..matrix import MEASURED_DIR, load_average, run_all
+from ..cases import Case, Checked, check
+from ..matrix import MEASURED_DIR, load_average
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
 PAGES_COMMAND = "python -m ipcsnippets stress --pages"
@@ -117,13 +118,13 @@ def lost_items(result: RunResult) -> bool:
     return re.search(LOST_ITEMS, result.output) is not None
 
 
-def tally(snippet: catalog.Snippet, method: str, results: Sequence[RunResult]) -> dict:
+def tally(checked: Sequence[Checked]) -> dict:
     """Counts and durations of the runs of one snippet under one method.
 
     ``disagree`` counts runs that break the catalog's expectation (under a
     shortened ``--timeout`` a slow run may be one of them)."""
+    results = [c.result for c in checked]
     ended = [r.duration for r in results if r.outcome != HANGS]
-    expect = snippet.expect_for(None if method == "own" else method)
     summary = {
         "runs": len(results),
         "completed": sum(r.outcome == COMPLETES for r in results),
@@ -131,7 +132,7 @@ def tally(snippet: catalog.Snippet, method: str, results: Sequence[RunResult]) -
         "lost_items": sum(lost_items(r) for r in results),
         "raised": sum(r.outcome == RAISES for r in results),
         "killed": sum(r.outcome == KILLED for r in results),
-        "disagree": sum(bool(r.problems(expect)) for r in results),
+        "disagree": sum(bool(c.problems) for c in checked),
         "median_s": _round(statistics.median(ended)) if ended else None,
         "p95_s": _round(percentile(ended, 95)),
         "max_s": _round(max(ended)) if ended else None,
@@ -153,17 +154,12 @@ def stress(
     jobs: Optional[int] = None,
     timeout: Optional[float] = None,
     progress=None,
-) -> Dict[str, List[RunResult]]:
+) -> Dict[str, List[Checked]]:
     """Run snippet ``name`` ``runs`` times under each method (default: all of
-    the snippet's), ``jobs`` at a time; the results by method."""
-    snippet = catalog.get(name)
-    methods = list(methods or snippet.methods())
-    plan = [
-        dict(name=name, start_method=None if m == "own" else m, timeout=timeout)
-        for m in methods for _ in range(runs)
-    ]
-    results = run_all(plan, jobs, progress)
-    return {m: results[i * runs:(i + 1) * runs] for i, m in enumerate(methods)}
+    the snippet's), ``jobs`` at a time; the checked runs by method."""
+    methods = list(methods or catalog.get(name).methods())
+    checked = check([Case(name, m, timeout=timeout) for m in methods for _ in range(runs)], jobs, progress)
+    return {m: checked[i * runs:(i + 1) * runs] for i, m in enumerate(methods)}
 
 
 def _command(name: str, runs: int, methods, jobs: int, timeout: Optional[float]) -> str:
@@ -193,10 +189,10 @@ def measure(name: str, runs: int, methods, jobs: int, timeout: Optional[float], 
         "source_sha256": outputs.source_hash(snippet),
         "timeout_s": snippet.timeout if timeout is None else timeout,
         "catalog_timeout_s": snippet.timeout,
-        "expected": {m: snippet.expect_for(None if m == "own" else m).describe() for m in by_method},
+        "expected": {m: snippet.expect_for(m).describe() for m in by_method},
         "wall_seconds": round(time.monotonic() - started, 1),
         "other_cpu_share": share,
-        "methods": {m: tally(snippet, m, rs) for m, rs in by_method.items()},
+        "methods": {m: tally(cs) for m, cs in by_method.items()},
         "_results": by_method,  # dropped before storing
     }
 
@@ -297,9 +293,9 @@ def _stress(args) -> int:
             method: [
                 {"outcome": r.outcome, "exit_code": r.exit_code, "exception": r.exception,
                  "duration_s": round(r.duration, 3), "lost_items": lost_items(r)}
-                for r in rs
+                for r in (c.result for c in checked)
             ]
-            for method, rs in results.items()
+            for method, checked in results.items()
         }}
         Path(args.json).write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
