@@ -2,7 +2,6 @@
 collected catalog case that may hang, the longest limit first, and nothing
 else."""
 from ipcsnippets import catalog
-from ipcsnippets.cases import cases
 
 CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued"
 
