@@ -322,19 +322,18 @@ def _run_key(case) -> str:
 
 # --- the runs that hang, started early by the xdist controller -------------
 
-# A run that hangs keeps a worker waiting for the run's limit (2 to 5 s) while
-# the cores have nothing to do for it: the catalog's 33 runs that may hang,
-# shared by tests of several files, have 84 s of limits in all. The
+# A run that hangs keeps a worker waiting for the run's limit while the cores
+# have nothing to do for it, and the catalog's runs that may hang, shared by
+# tests of several files, add up to more than a minute of limits. The
 # controller, which runs no test, starts them as soon as a worker has
 # collected, PREFETCH_THREADS at a time, through ``once``: the test that
 # needs one finds it made, or waits on its lock while it is being made. The
 # runs' folders carry the controller's pid, so no test's guard takes their
 # processes for its own, and the controller waits for them before its
 # end-of-run checks. Without xdist there is no controller: each test makes
-# its own runs. Four at a time: with eight, the first 15 s of the suite had
-# up to 39 runnable processes on the two cores (with four, 28 to 32), and
-# the suite took 51.0 and 52.5 s against 48.6 and 49.8 s with four. A
-# 2-second limit is the suite's tightest margin under that load: a run of
+# its own runs. Four at a time: eight crowded the two cores at the start of
+# the suite and made it slower (figures: commit 484aed4). A 2-second limit
+# is the suite's tightest margin under that load: a run of
 # queue_race_forced under spawn must start three processes within it.
 PREFETCH_THREADS = 4
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
