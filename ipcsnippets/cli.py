@@ -13,37 +13,19 @@ from typing import List, Optional
 
 from . import catalog, commands, matrix, outputs
 from .catalog import HANGS
-from .runner import RunnerError, check_start_method, check_timeout, run, run_many
-
-EXIT_MISMATCH, EXIT_USAGE, EXIT_HUNG, EXIT_INTERRUPTED = 1, 2, 124, 130
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, not usage + line
-        print(f"ipcsnippets: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"timeout must be a positive number of seconds, not {text!r}")
-    try:
-        check_timeout(value)
-    except RunnerError as exc:
-        raise argparse.ArgumentTypeError(str(exc))
-    return value
+from .commands import EXIT_HUNG, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_USAGE
+from .cases import cases, check
+from .runner import RunnerError, check_start_method, run
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m ipcsnippets", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = commands.Parser(prog="python -m ipcsnippets", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=commands.Parser)
     sub.add_parser("list", help="every snippet, its page and what it must do")
     r = sub.add_parser("run", help="run one snippet as a script, with a timeout")
     r.add_argument("name")
     r.add_argument("--start-method", "-m")
-    r.add_argument("--timeout", "-t", type=_seconds, help="seconds (default: the catalog's)")
+    r.add_argument("--timeout", "-t", type=commands.seconds, help="seconds (default: the catalog's)")
     c = sub.add_parser("check", help="run every snippet under every start method; compare with the catalog")
     c.add_argument("names", nargs="*", metavar="NAME")
     c.add_argument("--start-method", "-m", action="append", dest="methods")
@@ -53,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                         "a full run writes docs/measured/matrix.json and matrix.md")
     c.add_argument("--python", action="append", dest="pythons", metavar="PATH",
                    help="with --matrix: also this interpreter (repeatable)")
-    c.add_argument("--hang-limit", type=_seconds, metavar="S",
+    c.add_argument("--hang-limit", type=commands.seconds, metavar="S",
                    help="with --matrix: stop runs expected to hang after at most S seconds")
     o = sub.add_parser("outputs", help="store (--update) or verify (--check) the outputs the pages show")
     mode = o.add_mutually_exclusive_group(required=True)
@@ -61,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true")
     o.add_argument("names", nargs="*", metavar="NAME")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
     return p
 
 
@@ -88,7 +71,7 @@ def _list(args) -> int:
     width = max(map(len, catalog.names()))
     for name in catalog.names():
         s = catalog.get(name)
-        expects = sorted({s.expect_for(None if m == "own" else m).describe() for m in s.methods()})
+        expects = sorted({s.expect_for(m).describe() for m in s.methods()})
         print(f"{name:<{width}}  {s.page:<20}  {' / '.join(expects):<28}  {s.title}")
     return 0
 
@@ -115,24 +98,17 @@ def _check(args) -> int:
     if args.pythons or args.hang_limit:
         raise RunnerError("--python and --hang-limit need --matrix")
     names = args.names or list(catalog.names())
-    jobs = []
-    for name in names:
-        s = catalog.get(name)
-        for m in s.methods():
-            if m == "own" or not args.methods or m in args.methods:
-                jobs.append((name, None if m == "own" else m))
-    results = run_many(jobs, args.jobs)
+    checked = check(cases(names, args.methods), args.jobs)
     failures = 0
     width = max(len(n) for n in names)
-    for r in results:
-        expect = catalog.get(r.name).expect_for(None if r.start_method == "own" else r.start_method)
-        problems = r.problems(expect)
-        failures += bool(problems)
-        mark = "ok  " if not problems else "FAIL"
-        print(f"{mark}  {r.name:<{width}}  {r.start_method:<10}  {r.describe():<34}  expected: {expect.describe()}")
-        for p in problems:
+    for c in checked:
+        r = c.result
+        failures += bool(c.problems)
+        mark = "ok  " if not c.problems else "FAIL"
+        print(f"{mark}  {r.name:<{width}}  {r.start_method:<10}  {r.describe():<34}  expected: {c.expect.describe()}")
+        for p in c.problems:
             print(f"      {p}")
-    print(f"{len(results) - failures} passed, {failures} failed")
+    print(f"{len(checked) - failures} passed, {failures} failed")
     return EXIT_MISMATCH if failures else 0
 
 

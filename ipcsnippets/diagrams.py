@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from .catalog import DOCS_DIR, ROOT
+from .catalog import DOCS_DIR, shown
 
 DIAGRAMS_DIR = DOCS_DIR / "diagrams"
 """Where the SVG files go: ``docs/diagrams/<name>.svg``."""
@@ -705,23 +705,16 @@ def write_all() -> List[Path]:
     return written
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
 def stale() -> List[str]:
     """One line per SVG file that is missing, differs from its source, or has no source."""
     found = []
     for diagram in DIAGRAMS:
         if not diagram.path.is_file():
-            found.append(f"{_shown(diagram.path)}: missing")
+            found.append(f"{shown(diagram.path)}: missing")
         elif diagram.path.read_text(encoding="utf-8") != diagram.render():
-            found.append(f"{_shown(diagram.path)}: differs from what its source draws")
+            found.append(f"{shown(diagram.path)}: differs from what its source draws")
     known = {d.path for d in DIAGRAMS}
     for path in sorted(DIAGRAMS_DIR.glob("*.svg")):
         if path not in known:
-            found.append(f"{_shown(path)}: no diagram in ipcsnippets/diagrams.py draws it")
+            found.append(f"{shown(path)}: no diagram in ipcsnippets/diagrams.py draws it")
     return found

@@ -8,13 +8,14 @@ compares each run with the catalog's expectation *for that Python version*
 "Verified on" page: ``docs/measured/matrix.json`` and the Markdown that the
 page includes, ``docs/measured/matrix.md`` ([render][ipcsnippets.matrix.render]).
 
-[run_all][ipcsnippets.matrix.run_all] is the pool behind it (and behind
-``python -m ipcsnippets stress``): it runs many snippets in parallel and, on
-Ctrl-C, starts nothing new and kills every process tree it already started.
+The cells are [cases][ipcsnippets.cases.cases], run and compared by
+[check][ipcsnippets.cases.check], like every other run of the catalog.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import glob
 import json
 import os
@@ -29,8 +30,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import catalog, outputs, runner
-from .catalog import HANGS, START_METHODS
+from . import catalog, outputs
+from .cases import Case, cases, check
+from .catalog import DEFAULT, HANGS, OWN, START_METHODS
 from .runner import RunnerError, RunResult, python_version
 
 MEASURED_DIR = catalog.DOCS_DIR / "measured"
@@ -48,11 +50,9 @@ the last with fork as Linux's default, and the current releases (``make pythons`
 NOT_VERIFIED: Dict[Tuple[int, int], str] = {}
 """Versions the page names although no interpreter here could run them: version -> its known change."""
 
-OWN = "own"
-DEFAULT = "default"
-"""The column of runs with no start method imposed: the interpreter's own
-default (fork on Linux up to 3.13, forkserver from 3.14), as a reader who
-runs ``python3 snippets/NAME.py`` gets it."""
+# DEFAULT, the column of runs with no start method imposed, is the
+# interpreter's own default (fork on Linux up to 3.13, forkserver from
+# 3.14), as a reader who runs ``python3 snippets/NAME.py`` gets it.
 
 
 def methods_of(snippet: catalog.Snippet, version: Tuple[int, ...]) -> Tuple[str, ...]:
@@ -65,11 +65,6 @@ def methods_of(snippet: catalog.Snippet, version: Tuple[int, ...]) -> Tuple[str,
     return (*methods, DEFAULT)
 AGREE, DIFFER = "✅", "❌"
 NOT_RUN = "⚪"
-
-
-# --- running many runs, interruptibly --------------------------------------
-
-run_all = runner.run_many  # the pool behind check --matrix and stress
 
 
 # --- interpreters -------------------------------------------------------------
@@ -220,32 +215,26 @@ class Cell:
         return not self.problems
 
 
-def cell_jobs(
+def cell_cases(
     interpreters: Sequence[Interpreter],
     names: Optional[Sequence[str]] = None,
     methods: Optional[Sequence[str]] = None,
     hang_limit: Optional[float] = None,
-) -> List[Tuple[Interpreter, str, str, dict]]:
-    """``(interpreter, snippet, method, run() keyword arguments)`` for every cell.
+) -> List[Tuple[Interpreter, Case]]:
+    """``(interpreter, case)`` for every cell.
 
     ``hang_limit`` shortens the time limit of the runs that are expected to
     (or may) hang, to at most that many seconds; every other run keeps the
     catalog's limit, so a slow run is never mistaken for a hang.
     """
-    jobs = []
+    cells = []
     for interpreter in interpreters:
-        for name in names or catalog.names():
-            snippet = catalog.get(name)
-            for method in methods_of(snippet, interpreter.version):
-                if method != OWN and methods and method not in methods:
-                    continue
-                start_method = None if method in (OWN, DEFAULT) else method
-                kwargs = dict(name=name, start_method=start_method, python=interpreter.path)
-                expect = snippet.expect_for(start_method, interpreter.version)
-                if hang_limit is not None and HANGS in expect.outcomes:
-                    kwargs["timeout"] = min(snippet.timeout, hang_limit)
-                jobs.append((interpreter, name, method, kwargs))
-    return jobs
+        columns = functools.partial(methods_of, version=interpreter.version)
+        for case in cases(names, methods, interpreter.path, columns):
+            if hang_limit is not None and HANGS in case.expect(interpreter.version).outcomes:
+                case = dataclasses.replace(case, timeout=min(case.snippet.timeout, hang_limit))
+            cells.append((interpreter, case))
+    return cells
 
 
 def run_matrix(
@@ -260,39 +249,36 @@ def run_matrix(
     """Run every snippet (or ``names``) under every start method (or ``methods``)
     on every interpreter; compare each run with the catalog's expectation for
     that interpreter's version. Runs go ``jobs`` at a time (default: four per
-    CPU: most runs wait rather than compute). ``runs(jobs_kwargs, jobs)``
+    CPU: most runs wait rather than compute). ``runs(run_args, jobs)``
     replaces the pool that makes the runs (the test suite shares its runs)."""
-    planned = cell_jobs(interpreters, names, methods, hang_limit)
+    planned = cell_cases(interpreters, names, methods, hang_limit)
     # Longest first (the runs that must hang wait out their limit), so that
     # no long run starts last and keeps the others waiting.
     order = sorted(range(len(planned)), key=lambda k: -_expected_seconds(*planned[k]))
-    jobs = jobs or 4 * (os.cpu_count() or 1)
-    todo = [planned[k][3] for k in order]
-    done = runs(todo, jobs) if runs else run_all(todo, jobs, progress)
-    results: Dict[int, RunResult] = dict(zip(order, done))
+    version = {interpreter.path: interpreter.version for interpreter in interpreters}
+    # The whole version (3.11.7, not 3.11): behaviour can change in a
+    # bug-fix release, and a catalog key may say ">=3.11.5".
+    done = check([planned[k][1] for k in order], jobs or 4 * (os.cpu_count() or 1), progress,
+                 versions=lambda case: version[case.python], runs=runs)
+    checked = dict(zip(order, done))
     cells = []
-    for k, (interpreter, name, method, kwargs) in enumerate(planned):
-        result = results[k]
-        snippet = catalog.get(name)
-        # The whole version (3.11.7, not 3.11): behaviour can change in a
-        # bug-fix release, and a catalog key may say ">=3.11.5".
-        expect = snippet.expect_for(kwargs["start_method"], interpreter.version)
-        problems = result.problems(expect)
+    for k, (interpreter, case) in enumerate(planned):
+        c = checked[k]
+        result, snippet = c.result, case.snippet
         cells.append(Cell(
-            python=interpreter.label, path=interpreter.path, snippet=name, method=method,
-            outcome=result.outcome, result=result.describe(), expected=expect.describe(),
-            expect_key=next(key for key, e in snippet.expect.items() if e is expect),
-            problems=problems, duration=round(result.duration, 2),
-            output_tail="\n".join(outputs.normalise(result.output).splitlines()[-12:]) if problems else "",
+            python=interpreter.label, path=interpreter.path, snippet=case.name, method=case.method,
+            outcome=result.outcome, result=result.describe(), expected=c.expect.describe(),
+            expect_key=next(key for key, e in snippet.expect.items() if e is c.expect),
+            problems=c.problems, duration=round(result.duration, 2),
+            output_tail="\n".join(outputs.normalise(result.output).splitlines()[-12:]) if c.problems else "",
         ))
     return cells
 
 
-def _expected_seconds(interpreter: Interpreter, name: str, method: str, kwargs: dict) -> float:
-    snippet = catalog.get(name)
-    if HANGS in snippet.expect_for(kwargs["start_method"], interpreter.version).outcomes:
-        return kwargs.get("timeout") or snippet.timeout
-    return 0.2 if method == "fork" else 0.5
+def _expected_seconds(interpreter: Interpreter, case: Case) -> float:
+    if HANGS in case.expect(interpreter.version).outcomes:
+        return case.timeout or case.snippet.timeout
+    return 0.2 if case.method == "fork" else 0.5
 
 
 def record(interpreters: Sequence[Interpreter], cells: Sequence[Cell], seconds: float,

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tupl
 
 from . import catalog
 from .catalog import HANGS, Snippet
-from .runner import RunResult, run_many
+from .cases import cases
+from .cases import check as check_cases  # outputs.check() is the stored outputs' check
+from .runner import RunResult
 
 if TYPE_CHECKING:
     from .matrix import Interpreter
@@ -113,7 +115,7 @@ def _render_runs(python: str, runs: dict) -> List[str]:
     if len(set(bodies)) == 1:
         methods = list(runs)
         label = methods[0] if len(methods) == 1 else ", ".join(methods[:-1]) + " and " + methods[-1]
-        if methods == ["own"]:
+        if methods == [catalog.OWN]:
             lines.append(f"Output (Python {python}):")
         else:
             lines.append(f"Output (Python {python}, start method {label}):")
@@ -180,7 +182,7 @@ def update(names: Optional[List[str]] = None, workers: Optional[int] = None) -> 
     newest = {i.minor: i for i in found}  # sorted by version: the last of each minor wins
     snippets = [catalog.get(n) for n in (names or catalog.names())]
     problems = []
-    jobs, where = [], []
+    todo, where = [], {}
     for s in snippets:
         pythons = [reader]
         for minor in s.outputs_also_on:
@@ -189,23 +191,21 @@ def update(names: Optional[List[str]] = None, workers: Optional[int] = None) -> 
             else:
                 problems.append(f"{s.name}: no Python {'.'.join(map(str, minor))} found to show its output on")
         for python in pythons:
-            for m in s.methods():
-                jobs.append(dict(name=s.name, start_method=None if m == "own" else m, python=python.path))
-                where.append(python)
+            where[python.path] = python
+            todo += cases([s.name], python=python.path)
     if problems:
         return [p + " (nothing stored)" for p in problems]
-    results = run_many(jobs, workers)
+    checked = check_cases(todo, workers, versions=lambda case: where[case.python].version)
     OUTPUTS_DIR.mkdir(parents=True, exist_ok=True)
     for s in snippets:
-        mine = [(i, r) for i, r in zip(where, results) if r.name == s.name]
-        bad = [f"{s.name} [{r.start_method}] on {i.label}: {p}" for i, r in mine
-               for p in r.problems(s.expect_for(r.start_method if r.start_method != "own" else None, i.version))]
+        mine = [(where[c.case.python], c) for c in checked if c.case.name == s.name]
+        bad = [f"{s.name} [{c.result.start_method}] on {i.label}: {p}" for i, c in mine for p in c.problems]
         if bad:
             problems += [line + " (stored output kept)" for line in bad]
             continue
         by_python: Dict[str, List[RunResult]] = {}
-        for i, r in mine:
-            by_python.setdefault(i.label, []).append(r)
+        for i, c in mine:
+            by_python.setdefault(i.label, []).append(c.result)
         first, *others = by_python.items()
         stored = record(s, first[1], python=first[0], also=others)
         json_path, md_path = _paths(s.name)
@@ -242,7 +242,7 @@ def check(names: Optional[List[str]] = None) -> List[str]:
                 problems.append(f"{name}: stored runs {list(version_runs)} but it runs under {list(s.methods())}")
             for method, entry in version_runs.items():
                 result = _as_result(name, method, entry)
-                expect = s.expect_for(None if method == "own" else method, _version(python))
+                expect = s.expect_for(method, _version(python))
                 problems += [f"{name} [{method}] on {python}: stored output: {p}" for p in result.problems(expect)]
         if not md_path.is_file() or md_path.read_text(encoding="utf-8") != render(s, stored):
             problems.append(f"{name}: {md_path.name} does not match {json_path.name} (edited by hand?)")

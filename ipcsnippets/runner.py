@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import psutil
+
 from . import _reaper, catalog
 from .catalog import COMPLETES, HANGS, RAISES, Expect
 
@@ -179,7 +181,7 @@ def run(
     result = run_path(snippet.path, start_method, limit, python)
     result.name = snippet.name
     if not snippet.start_methods:
-        result.start_method = "own"
+        result.start_method = catalog.OWN
     return result
 
 
@@ -188,11 +190,13 @@ def run_path(
     start_method: Optional[str] = None,
     timeout: float = 10.0,
     python: Optional[str] = None,
+    args: Sequence[str] = (),
 ) -> RunResult:
     """Run any Python file the way [run][ipcsnippets.runner.run] runs a snippet.
 
-    The file runs as ``__main__`` with its own folder as the working
-    directory, in a new session; the whole tree is stopped on a timeout.
+    The file runs as ``__main__`` with ``args`` as its arguments and its own
+    folder as the working directory, in a new session; the whole tree is
+    stopped on a timeout.
     """
     check_start_method(start_method)
     check_timeout(timeout)
@@ -217,7 +221,7 @@ def run_path(
             with open(out_path, "wb") as out, _RUNNING.starting() as register:
                 started = time.monotonic()
                 proc = subprocess.Popen(
-                    [python, str(path)],
+                    [python, str(path), *args],
                     cwd=str(path.parent),
                     env=env,
                     stdin=subprocess.DEVNULL,
@@ -339,7 +343,8 @@ def _last_exception(output: str) -> Optional[str]:
 # --- the process tree -------------------------------------------------------
 
 def last_pid() -> int:
-    """The pid most recently handed out in this pid namespace (Linux), or -1."""
+    """The pid most recently handed out in this pid namespace (Linux), or -1.
+    psutil has no such figure: /proc/loadavg's last field is it."""
     try:
         with open("/proc/loadavg", "rb") as f:
             return int(f.read().split()[-1])
@@ -351,38 +356,34 @@ def pids_from(first: int) -> List[int]:
     """The live pids that can belong to processes created since pid ``first``
     was handed out: pids only grow until they wrap at pid_max, so those below
     ``first`` are older, unless the counter has wrapped since (then all).
-    Reading /proc/PID/stat of every process costs milliseconds once
-    Chromium and the suite's workers run; most of them are older."""
-    return _made_since([int(entry) for entry in os.listdir("/proc") if entry.isdigit()], first, last_pid())
+    Looking at every process costs milliseconds once Chromium and the
+    suite's workers run; most of them are older."""
+    return _made_since(psutil.pids(), first, last_pid())
 
 
 def _made_since(pids: List[int], first: int, last: int) -> List[int]:
     return pids if last < first else [pid for pid in pids if pid >= first]
 
 
+_GONE = (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+
+
 def _group(pgid: int) -> Dict[int, str]:
     """Live (non-zombie) processes of a process group: pid -> command line."""
     found: Dict[int, str] = {}
     parents: Dict[int, int] = {}
-    if not os.path.isdir("/proc"):
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return {}
-        return {pgid: "?"}
     # The group's leader made it, and every member was started after it.
-    for entry in pids_from(pgid):
+    for pid in pids_from(pgid):
         try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode(errors="replace")
-            # pid (comm) state ppid pgrp ...; comm may contain spaces or parens
-            state, ppid, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
-            if int(pgrp) != pgid or state in ("Z", "X"):
+            if os.getpgid(pid) != pgid:
                 continue
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                found[int(entry)] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-            parents[int(entry)] = int(ppid)
-        except (OSError, ValueError):
+            process = psutil.Process(pid)
+            with process.oneshot():
+                if process.status() in _GONE:
+                    continue
+                found[pid] = " ".join(process.cmdline())
+                parents[pid] = process.ppid()
+        except (OSError, psutil.Error):
             continue  # it ended while we looked
     # A child forked by the forkserver has the server's command line: say so.
     for pid, ppid in parents.items():

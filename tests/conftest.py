@@ -5,7 +5,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -19,94 +18,8 @@ import pytest
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-from ipcsnippets import runner  # noqa: E402  (after the bytecode setting)
-
-# Long-lived helpers: the interpreter's own, and the runner's watchdog.
-HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
-
-
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def since_boot() -> float:
-    """Now, in seconds since boot: the clock of a process's start time in
-    /proc (the boot time in /proc/stat is rounded to the second: too coarse)."""
-    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") else 0.0
-
-
-def _proc_stat(pid: int):
-    """State, parent pid and start time (seconds since boot, to 1/CLK_TCK)."""
-    with open(f"/proc/{pid}/stat", "rb") as f:
-        stat = f.read().decode(errors="replace")
-    fields = stat[stat.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), int(fields[19]) / _TICK
-
-
-def _cmdline(pid: int) -> str:
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        return f.read().replace(b"\0", b" ").decode(errors="replace")
-
-
-def _live_with_environment(pattern: "re.Pattern[bytes]", since: float = 0.0) -> list:
-    """Live processes started at ``since`` (seconds since boot) or later
-    whose environment matches ``pattern``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            state, _, started = _proc_stat(int(entry))
-            if state in ("Z", "X") or started < since:
-                continue
-            with open(f"/proc/{entry}/environ", "rb") as f:
-                if pattern.search(f.read()):
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def processes_of_runs_by(owner: int) -> list:
-    """Live processes of the runs that process ``owner`` started (the runner
-    names each run's folder after its owner, and every process of the tree
-    inherits that folder in its environment)."""
-    return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-".encode())))
-
-
-def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
-    """Live processes started by this test process: its own children (but the
-    interpreter's helpers), and anything still running from one of its
-    runner calls (found by the runner's per-owner folder in its environment).
-    Only processes created since pid ``first_pid`` was handed out (see
-    ``runner.pids_from``) are looked at, and only those started at ``since``
-    (seconds since boot) or later are searched for that folder: one started
-    before was there when the previous test was checked."""
-    if not os.path.isdir("/proc"):
-        return [p.name for p in multiprocessing.active_children()]
-    me = os.getpid()
-    marker = f"{runner.RUN_FOLDER_PREFIX}{me}-".encode()
-    found = []
-    for pid in runner.pids_from(first_pid):
-        if pid == me:
-            continue
-        try:
-            state, ppid, started = _proc_stat(pid)
-            if state in ("Z", "X"):
-                continue
-            if ppid == me:
-                cmd = _cmdline(pid)
-                if not any(h in cmd for h in HELPERS):
-                    found.append(f"pid {pid} (child): {cmd.strip()}")
-                    continue
-            if started < since:
-                continue
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if marker in f.read():
-                    found.append(f"pid {pid} (from a run): {_cmdline(pid).strip()}")
-        except (OSError, ValueError):
-            continue
-    return found
-
+from ipcsnippets import run, runner  # noqa: E402  (after the bytecode setting)
+from _processes import now, runs_alive, stray_processes  # noqa: E402
 
 def _open_channels() -> dict:
     """This process's open pipes and sockets: fd -> what it points to."""
@@ -164,7 +77,7 @@ def _is_forkserver_pipe(leaked: dict) -> bool:
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
     # Start times have a resolution of 1/CLK_TCK (10 ms): a margin of 0.1 s.
-    since = since_boot() - 0.1
+    since = now() - 0.1
     first_pid = runner.last_pid()
     yield
     # Children of in-process tests may take a moment to be reaped after join().
@@ -240,21 +153,9 @@ def interruptible_popen():
 
 
 @pytest.fixture
-def stray():
-    """``stray_processes`` and ``since_boot`` as a fixture (conftest is not importable)."""
-    return stray_processes, since_boot
-
-
-@pytest.fixture
 def hanging_runs_of():
     """hanging_runs(nodeids) as a fixture (conftest is not importable)."""
     return hanging_runs
-
-
-@pytest.fixture
-def runs_by():
-    """processes_of_runs_by(owner_pid) as a fixture (conftest is not importable)."""
-    return processes_of_runs_by
 
 
 @pytest.fixture
@@ -332,23 +233,7 @@ def pytest_collection_finish(session):
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
         session.config._shm_before = _shm_entries()
-        session.config._started = since_boot() - 0.1  # start times are to 1/CLK_TCK
-
-
-_RUN_FOLDER = re.compile(rb"/" + re.escape(runner.RUN_FOLDER_PREFIX.encode()) + rb"\d+-")
-
-
-def _runs_alive(since: float) -> list:
-    """Processes of any run started during this session (every process of a
-    run has the run's folder in its environment), whoever the runner was: a
-    test's own, or a command line a test started and killed."""
-    alive = []
-    for pid in _live_with_environment(_RUN_FOLDER, since):
-        try:
-            alive.append(f"pid {pid}: {_cmdline(pid).strip()}")
-        except OSError:
-            pass  # it ended after it was listed
-    return alive
+        session.config._started = now() - 0.1  # start times are to 1/CLK_TCK
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -364,7 +249,7 @@ def pytest_sessionfinish(session, exitstatus):
     deadline = time.monotonic() + 3  # resource trackers unlink as they exit; watchdogs kill
     while True:
         left = _shm_entries() - before
-        alive = _runs_alive(session.config._started) if os.path.isdir("/proc") else []
+        alive = runs_alive(session.config._started)
         if not (left or alive) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -415,39 +300,40 @@ def shared_once(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def snippet_run(tmp_path_factory):
-    """``snippet_run(name, method)``: one run of a snippet under a start method,
-    shared by every test that asks about that same run. Tests that repeat a
-    program to count outcomes call ``ipcsnippets.run`` themselves."""
-    from ipcsnippets import run
+    """``snippet_run(name, method)``: one run of a snippet under a start method
+    (or the label ``own``), shared by every test that asks about that same
+    run. Tests that repeat a program to count outcomes call
+    ``ipcsnippets.run`` themselves."""
+    from ipcsnippets.cases import Case
 
     def get(name: str, method=None, python=None):
-        return once(tmp_path_factory, _run_key(name, method, python), lambda: run(name, method, python=python))
+        case = Case(name, method, python)
+        return once(tmp_path_factory, _run_key(case), lambda: run(**case.run_args()))
 
     return get
 
 
-def _run_key(name: str, method=None, python=None) -> str:
+def _run_key(case) -> str:
     """The ``once`` key of a shared run."""
     # The interpreter's real path: 3.11.2 and 3.11.7 are both python3.11.
-    where = hashlib.sha1(os.path.realpath(python or sys.executable).encode()).hexdigest()[:12]
-    return f"run-{name}-{method}-{where}"
+    where = hashlib.sha1(os.path.realpath(case.python or sys.executable).encode()).hexdigest()[:12]
+    return f"run-{case.name}-{case.start_method}-{where}"
 
 
 # --- the runs that hang, started early by the xdist controller -------------
 
-# A run that hangs keeps a worker waiting for the run's limit (2 to 5 s) while
-# the cores have nothing to do for it: the catalog's 33 runs that may hang,
-# shared by tests of several files, have 84 s of limits in all. The
+# A run that hangs keeps a worker waiting for the run's limit while the cores
+# have nothing to do for it, and the catalog's runs that may hang, shared by
+# tests of several files, add up to more than a minute of limits. The
 # controller, which runs no test, starts them as soon as a worker has
 # collected, PREFETCH_THREADS at a time, through ``once``: the test that
 # needs one finds it made, or waits on its lock while it is being made. The
 # runs' folders carry the controller's pid, so no test's guard takes their
 # processes for its own, and the controller waits for them before its
 # end-of-run checks. Without xdist there is no controller: each test makes
-# its own runs. Four at a time: with eight, the first 15 s of the suite had
-# up to 39 runnable processes on the two cores (with four, 28 to 32), and
-# the suite took 51.0 and 52.5 s against 48.6 and 49.8 s with four. A
-# 2-second limit is the suite's tightest margin under that load: a run of
+# its own runs. Four at a time: eight crowded the two cores at the start of
+# the suite and made it slower (figures: commit 484aed4). A 2-second limit
+# is the suite's tightest margin under that load: a run of
 # queue_race_forced under spawn must start three processes within it.
 PREFETCH_THREADS = 4
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
@@ -455,18 +341,15 @@ _prefetch = None
 
 
 def hanging_runs(nodeids) -> list:
-    """(name, method) of each collected catalog case that may hang, the
-    longest limit first."""
+    """The cases of the collected catalog tests that may hang, the longest
+    limit first."""
     from ipcsnippets import catalog
+    from ipcsnippets.cases import cases
 
-    cases = []
-    for nodeid in nodeids:
-        if nodeid.startswith(_CATALOG_TEST) and nodeid.endswith("]"):
-            name, method = nodeid[len(_CATALOG_TEST):-1].rsplit("-", 1)
-            method = None if method == "own" else method
-            if catalog.HANGS in catalog.get(name).expect_for(method).outcomes:
-                cases.append((name, method))
-    return sorted(cases, key=lambda case: -catalog.get(case[0]).timeout)  # stable: ties in collection order
+    by_id = {f"{_CATALOG_TEST}{case.name}-{case.method}]": case for case in cases()}
+    chosen = [by_id[nodeid] for nodeid in nodeids
+              if nodeid in by_id and catalog.HANGS in by_id[nodeid].expect().outcomes]
+    return sorted(chosen, key=lambda case: -case.snippet.timeout)  # stable: ties in collection order
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -476,13 +359,11 @@ def pytest_xdist_node_collection_finished(node, ids):
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    from ipcsnippets import run
-
     factory = node.config._tmp_path_factory
     _prefetch = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="hanging-run")
-    for name, method in hanging_runs(ids):
+    for case in hanging_runs(ids):
         # An error here is left to the test that needs the run: it makes it again.
-        _prefetch.submit(once, factory, _run_key(name, method), lambda n=name, m=method: run(n, m))
+        _prefetch.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
 
 
 @pytest.fixture(scope="session")

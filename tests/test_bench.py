@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ipcsnippets import catalog, perfchart
-from ipcsnippets.commands import bench, speed
+from ipcsnippets.commands import bench
 
 SHM = Path("/dev/shm")
 SIZES = {"small int": 0, "1 KiB": 1 << 10, "64 KiB": 64 << 10, "1 MiB": 1 << 20}
@@ -29,14 +29,15 @@ def _segments() -> set:
 
 def _quick_run(path: Path) -> dict:
     before = _segments()
-    status, leftovers, output = bench.run_bench(quick=True, json_path=path, quiet=True, timeout=60)
+    result = bench.run_bench(quick=True, json_path=path, quiet=True, timeout=60)
     new = _segments() - before
     deadline = time.monotonic() + 3  # other tests may hold segments of their own for a moment
     while new and time.monotonic() < deadline:
         time.sleep(0.05)
         new &= _segments()
     data = json.loads(path.read_text()) if path.exists() else None
-    return {"status": status, "leftovers": leftovers, "output": output, "data": data, "new_segments": new}
+    return {"status": result.exit_code, "leftovers": result.leftovers, "output": result.output, "data": data,
+            "new_segments": new}
 
 
 @pytest.fixture(scope="session")
@@ -183,23 +184,6 @@ def test_page_shows_the_snippet_its_output_the_table_the_chart_and_the_command()
         assert include in page
     assert "python -m ipcsnippets bench" in page
     assert "python -m ipcsnippets outputs --update ipc_bench" in page
-
-
-# --- the speed command -----------------------------------------------------------
-
-def test_speed_verdicts():
-    assert speed.verdict(59.9, 60) == "PASS" and speed.verdict(60.1, 60) == "MISS"
-
-
-def test_speed_finds_the_slowest_tests_in_pytest_output():
-    output = "...\n==== slowest 10 durations ====\n12.30s call     tests/test_a.py::test_x\n" \
-             "0.51s setup    tests/test_b.py::test_y\n1 passed in 13.0s\n"
-    assert speed.slowest(output) == ["12.30s call     tests/test_a.py::test_x", "0.51s setup    tests/test_b.py::test_y"]
-
-
-def test_runner_overhead_is_measured_against_a_plain_run():
-    plain, ours = speed.overhead("pipe_greetings", runs=1)
-    assert 0 < plain < 10 and 0 < ours < 10
 
 
 # --- the resource tracker and a forked child (why the bench starts it first) -----

@@ -1,13 +1,11 @@
 """The command line: bad input gives one line and exit 2; runs report honestly."""
-import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
-from ipcsnippets import _reaper, catalog
+from ipcsnippets import catalog
 
 
 def cli(*args, timeout=60):
@@ -67,70 +65,3 @@ def test_check_one_snippet_reports_a_table():
     done = cli("check", "pipe_greetings")
     assert done.returncode == 0
     assert done.stdout.splitlines()[-1].endswith("passed, 0 failed")
-
-
-def test_soak_counts_the_runs_and_keeps_the_whole_output_of_a_failed_one(tmp_path):
-    test_file = tmp_path / "test_one.py"
-    test_file.write_text("def test_fails():\n    assert 1 + 1 == 3, 'the reason'\n")
-    done = cli("soak", "--runs", "2", "--load", "0", "--", str(test_file), "-n", "0", "-p", "no:cacheprovider")
-    assert done.returncode == 1, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[-1] == "soak: 0 passed, 2 failed (suite runs, 0 busy processes)"
-    logs = [line.split(": ", 1)[1] for line in lines if line.startswith("    its whole output: ")]
-    assert len(logs) == 2
-    try:
-        for log in logs:
-            assert "AssertionError: the reason" in open(log).read()
-    finally:
-        for log in logs:
-            os.unlink(log)
-
-
-def _children_of(pid):
-    found = {}
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-            if int(stat[stat.rindex(b")") + 2:].split()[1]) == pid:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    found[int(entry)] = f.read().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def _alive(pid):
-    return _reaper._state(pid) not in ("Z", "X")
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the burners through /proc")
-def test_a_soak_killed_outright_leaves_no_burner_running(tmp_path):
-    test_file = tmp_path / "test_slow.py"
-    test_file.write_text("import time\ndef test_slow():\n    time.sleep(30)\n")
-    soak = subprocess.Popen([sys.executable, "-m", "ipcsnippets", "soak", "--runs", "1", "--load", "2", "--",
-                             str(test_file), "-n", "0", "-p", "no:cacheprovider"],
-                            cwd=catalog.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    children = {}
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            children = _children_of(soak.pid)
-            if sum("multiprocessing-fork" in c for c in children.values()) == 2 and len(children) >= 3:
-                break
-            time.sleep(0.05)
-        burners = [pid for pid, c in children.items() if "multiprocessing-fork" in c]
-        assert len(burners) == 2, children
-        soak.terminate()  # SIGTERM: the soak runs no cleanup of its own
-        soak.wait(10)
-        deadline = time.monotonic() + 5
-        while any(map(_alive, burners)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(map(_alive, burners)), "burners still running 5 s after the soak was killed"
-    finally:
-        soak.kill()
-        soak.wait(10)
-        # The soak's pytest and burners; its resource tracker last, once it
-        # has unlinked the soak's Event (killing it first leaked the Event's
-        # five semaphores in 3 of 10 soak runs).
-        _reaper.kill_and_clean(lambda: {pid: cmd for pid, cmd in children.items() if _alive(pid)}, grace=3.0)

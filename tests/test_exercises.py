@@ -39,7 +39,7 @@ def runs(name, methods=METHODS):
     once; {method: result}. Runs are shared with every test that asks."""
     methods = list(methods)
     with ThreadPoolExecutor(len(methods)) as pool:
-        results = pool.map(lambda m: _shared_run(name, None if m == "own" else m), methods)
+        results = pool.map(lambda m: _shared_run(name, m), methods)
         return dict(zip(methods, results))
 
 

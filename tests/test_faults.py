@@ -10,6 +10,9 @@ import pytest
 from ipcsnippets import catalog, runner
 from ipcsnippets.runner import run_path
 
+from _processes import now, stray_processes
+from _processes import processes_of_runs_by as runs_by
+
 
 def wait_for(predicate, seconds: float, what: str):
     deadline = time.monotonic() + seconds
@@ -74,7 +77,7 @@ def start(args):
                             stderr=subprocess.PIPE, text=True)
 
 
-def test_a_runner_killed_outright_leaves_no_orphan_tree(runs_by):
+def test_a_runner_killed_outright_leaves_no_orphan_tree():
     runner = start(["-c", "import ipcsnippets; ipcsnippets.run('queue_race_forced', 'spawn', timeout=60)"])
     try:
         # The forced race's tree: main, both consumers (one stuck), the resource tracker.
@@ -87,7 +90,7 @@ def test_a_runner_killed_outright_leaves_no_orphan_tree(runs_by):
         runner.wait(10)
 
 
-def test_a_runner_killed_before_it_registered_its_run_leaves_no_orphan_tree(runs_by):
+def test_a_runner_killed_before_it_registered_its_run_leaves_no_orphan_tree():
     """The window the soak found: a runner killed after starting a run but
     before telling the watchdog its process group. Made certain here by a
     runner that never tells it; the watchdog finds the run by the runner's
@@ -106,7 +109,7 @@ def test_a_runner_killed_before_it_registered_its_run_leaves_no_orphan_tree(runs
         runner.wait(10)
 
 
-def test_a_runner_killed_outright_removes_what_the_tree_made_and_never_told_the_tracker(write_script, runs_by):
+def test_a_runner_killed_outright_removes_what_the_tree_made_and_never_told_the_tracker(write_script):
     path = write_script(UNTOLD)
     runner = start(["-c", f"from ipcsnippets.runner import run_path; run_path({str(path)!r}, timeout=60)"])
     made = None
@@ -136,7 +139,7 @@ def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(s
 
 
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
-def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by, interruptible_popen):
+def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, interruptible_popen):
     cli = interruptible_popen([sys.executable, "-m", "ipcsnippets", *command], cwd=catalog.ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -152,7 +155,7 @@ def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, runs_by, interr
     assert runs_by(cli.pid) == []
 
 
-def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write_script, runs_by):
+def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write_script):
     path = write_script(
         "import multiprocessing, os, signal\n"
         "def wait_forever(ready):\n"
@@ -174,12 +177,11 @@ def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write
     assert runs_by(os.getpid()) == []
 
 
-def test_the_guard_finds_a_child_and_an_orphan_of_a_run_both_started_during_the_test(stray):
+def test_the_guard_finds_a_child_and_an_orphan_of_a_run_both_started_during_the_test():
     """The autouse guard's search (conftest.stray_processes): a child of the
     test process, and an orphan that only the run folder in its environment
     ties to this process."""
-    stray_processes, since_boot = stray
-    since, first = since_boot() - 0.1, runner.last_pid()
+    since, first = now() - 0.1, runner.last_pid()
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
     child = subprocess.Popen(sleeper)
     folder = f"/tmp/{runner.RUN_FOLDER_PREFIX}{os.getpid()}-guardtest"

@@ -13,10 +13,14 @@ def case_id(name: str, method: str) -> str:
 ALL_CASES = [(name, method) for name in catalog.names() for method in catalog.get(name).methods()]
 
 
+def chosen_of(hanging_runs_of, ids):
+    return [(case.name, case.method) for case in hanging_runs_of(ids)]
+
+
 def test_every_case_that_may_hang_and_no_other_longest_limit_first(hanging_runs_of):
-    chosen = hanging_runs_of([case_id(name, method) for name, method in ALL_CASES])
-    may_hang = {(name, None if method == "own" else method) for name, method in ALL_CASES
-                if catalog.HANGS in catalog.get(name).expect_for(None if method == "own" else method).outcomes}
+    chosen = chosen_of(hanging_runs_of, [case_id(name, method) for name, method in ALL_CASES])
+    may_hang = {(name, method) for name, method in ALL_CASES
+                if catalog.HANGS in catalog.get(name).expect_for(method).outcomes}
     assert len(chosen) == len(set(chosen))
     assert set(chosen) == may_hang
     limits = [catalog.get(name).timeout for name, _ in chosen]
@@ -32,5 +36,5 @@ def test_only_what_was_collected(hanging_runs_of):
         "tests/test_race.py::test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in_get[spawn]",
         "tests/test_cli.py::test_list_names_every_snippet",
     ]
-    assert hanging_runs_of(ids) == [("queue_race_forced", "fork")]
-    assert hanging_runs_of([]) == []
+    assert chosen_of(hanging_runs_of, ids) == [("queue_race_forced", "fork")]
+    assert chosen_of(hanging_runs_of, []) == []

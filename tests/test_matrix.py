@@ -87,8 +87,8 @@ def test_python_without_matrix_is_refused():
 
 
 def test_hang_limit_shortens_only_the_runs_expected_to_hang(interpreters):
-    jobs = matrix.cell_jobs(interpreters[:1], ["queue_race_forced", "pipe_greetings"], hang_limit=1.0)
-    timeouts = {(name, method): kwargs.get("timeout") for _, name, method, kwargs in jobs}
+    cells = matrix.cell_cases(interpreters[:1], ["queue_race_forced", "pipe_greetings"], hang_limit=1.0)
+    timeouts = {(case.name, case.method): case.timeout for _, case in cells}
     assert timeouts[("queue_race_forced", "fork")] == 1.0
     assert timeouts[("pipe_greetings", "fork")] is None  # the catalog's limit
 
@@ -144,7 +144,7 @@ def test_the_sample_covers_every_versioned_key():
         for key in (k for k in snippet.expect if ">=" in k):
             who, _, since = key.partition(">=")
             version = tuple(int(x) for x in since.split("."))
-            assert any(snippet.expect_for(None if m == "own" else m, version) is snippet.expect[key]
+            assert any(snippet.expect_for(m, version) is snippet.expect[key]
                        for m in _version_dependent_methods(snippet)), (name, key)
 
 

@@ -119,3 +119,9 @@ def test_pids_from_lists_a_process_made_since():
     finally:
         child.kill()
         child.wait(10)
+
+
+def test_run_path_passes_the_arguments_to_the_script(write_script):
+    script = write_script("import sys\nprint(sys.argv[1:])\n")
+    result = run_path(script, args=["--quick", "a b"], timeout=30)
+    assert result.outcome == "completes" and result.output == "['--quick', 'a b']\n", result.output

@@ -2,21 +2,16 @@
 import pytest
 
 from ipcsnippets import catalog
+from ipcsnippets.cases import cases
 
-CASES = [
-    pytest.param(name, method, id=f"{name}-{method}")
-    for name in catalog.names()
-    for method in catalog.get(name).methods()
-]
+CASES = [pytest.param(case, id=f"{case.name}-{case.method}") for case in cases()]
 
 
-@pytest.mark.parametrize("name, method", CASES)
-def test_snippet_behaves_as_catalogued(name, method, snippet_run):
-    snippet = catalog.get(name)
-    result = snippet_run(name, None if method == "own" else method)
-    expect = snippet.expect_for(None if method == "own" else method)
-    assert result.problems(expect) == [], result.output[-3000:]
+@pytest.mark.parametrize("case", CASES)
+def test_snippet_behaves_as_catalogued(case, snippet_run):
+    result = snippet_run(case.name, case.method)
+    assert result.problems(case.expect()) == [], result.output[-3000:]
     if result.outcome == catalog.HANGS:
         # Declared hung at its own limit, not much later.
-        assert snippet.timeout <= result.duration < snippet.timeout + 1.5
+        assert case.snippet.timeout <= result.duration < case.snippet.timeout + 1.5
         assert result.stacks, "a hung run must say where each process was blocked"

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
-from ipcsnippets import catalog
+from ipcsnippets import _reaper, catalog
+from ipcsnippets.cases import Case, judge
 from ipcsnippets.commands import stress
 from ipcsnippets.runner import RUN_FOLDER_PREFIX, RunResult
 
@@ -59,7 +61,7 @@ def test_tally_counts_each_outcome_and_times_only_the_runs_that_ended():
         _result("completes", 0.4, lost),
         _result("raises", 0.3, "Traceback (most recent call last):\nValueError: x\n", 1, "ValueError"),
     ]
-    t = stress.tally(catalog.get("timeout_fix_taught"), "fork", results)
+    t = stress.tally([judge(Case("timeout_fix_taught", "fork"), r) for r in results])
     assert (t["runs"], t["completed"], t["hung"], t["raised"], t["lost_items"]) == (5, 2, 2, 1, 2)
     assert t["exceptions"] == ["ValueError"]
     # The taught fix must hang and lose items: only the first run does both.
@@ -98,33 +100,24 @@ def test_stress_counts_the_taught_fix_hung_and_losing_items_in_every_run():
     assert row[-1] == "0"
 
 
-def _live(pid: int):
-    """(state, ppid, environment) of a live process, or None."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state, ppid = f.read().rsplit(b")", 1)[1].split()[:2]
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            environ = f.read()
-    except (OSError, ValueError):
-        return None
-    return None if state in (b"Z", b"X") else (int(ppid), environ)
-
-
 def _tree_of(pid: int) -> set:
     """Every live process descended from ``pid``, or started by one of its
     runs (the runner marks their environment with a folder named after it)."""
-    marker = f"{RUN_FOLDER_PREFIX}{pid}-".encode()
-    info = {int(e): _live(int(e)) for e in os.listdir("/proc") if e.isdigit()}
-    info = {p: i for p, i in info.items() if i}
-    found = {p for p, (_, environ) in info.items() if marker in environ}
-    frontier = {pid}
-    while frontier:
-        frontier = {p for p, (ppid, _) in info.items() if ppid in frontier} - found
-        found |= frontier
-    return found
+    marker = f"{RUN_FOLDER_PREFIX}{pid}-"
+    found = set()
+    for process in psutil.process_iter():
+        try:
+            if any(marker in value for value in process.environ().values()):
+                found.add(process.pid)
+        except psutil.Error:
+            continue
+    try:
+        found |= {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        pass
+    return {p for p in found if _reaper.alive(p)}
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the runs' processes through /proc")
 def test_ctrl_c_stops_every_run_it_started_and_exits_130(interruptible_popen):
     proc = interruptible_popen(
         [sys.executable, "-m", "ipcsnippets", "stress", "queue_race_forced", "--runs", "20"],
@@ -148,9 +141,9 @@ def test_ctrl_c_stops_every_run_it_started_and_exits_130(interruptible_popen):
     # The runner's watchdog (a child that outlives a killed runner to clean up
     # after it) ends by itself once the runner is gone.
     deadline = time.monotonic() + 5
-    while {p for p in tree if _live(p)} and time.monotonic() < deadline:
+    while {p for p in tree if _reaper.alive(p)} and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert {p for p in tree if _live(p)} == set()
+    assert {p for p in tree if _reaper.alive(p)} == set()
 
 
 # --- the measured tables on the pages -----------------------------------------

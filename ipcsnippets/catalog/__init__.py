@@ -18,8 +18,28 @@ ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS_DIR = ROOT / "snippets"
 DOCS_DIR = ROOT / "docs"
 
+
+def shown(path: Path) -> str:
+    """``path`` relative to the project's root when it lies inside it (for messages)."""
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 START_METHODS: Tuple[str, ...] = ("fork", "spawn", "forkserver")
 """Every start method the catalog knows, in the order pages show them."""
+OWN = "own"
+"""The method label of a snippet that picks its own start method."""
+DEFAULT = "default"
+"""The method label of a run with no start method imposed on a snippet that
+takes one: the interpreter's default (the matrix's "default" column)."""
+
+
+def imposed_method(method: Optional[str]) -> Optional[str]:
+    """The start method to impose for a method label: None for ``own`` and
+    ``default`` (and None). The one place where labels become methods."""
+    return None if method in (OWN, DEFAULT, None) else method
 
 def default_method(version: Optional[Tuple[int, ...]] = None, platform: str = sys.platform) -> str:
     """The start method a program gets when it chooses none, on ``platform``
@@ -146,15 +166,17 @@ class Snippet:
         """The start methods to run it under on this platform (``("own",)``
         for a snippet that picks its own)."""
         if not self.start_methods:
-            return ("own",)
+            return (OWN,)
         available = multiprocessing.get_all_start_methods()
         return tuple(m for m in self.start_methods if m in available)
 
     def expect_for(self, start_method: Optional[str], version: Optional[Tuple[int, int]] = None) -> Expect:
-        """The expectation for one start method (``None``: the platform default)
-        on one Python version (default: the running one)."""
+        """The expectation for one start method or method label (``None``,
+        ``own`` or ``default``: none imposed) on one Python version (default:
+        the running one)."""
         version = tuple(version or sys.version_info[:2])
-        method = start_method or ("own" if not self.start_methods else default_method(version))
+        method = imposed_method(start_method) or (
+            OWN if not self.start_methods else default_method(version))
         best: Optional[Tuple[Tuple[int, ...], int, Expect]] = None
         for key, expect in self.expect.items():
             who, _, since = key.partition(">=")

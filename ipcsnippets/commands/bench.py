@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from .. import catalog, outputs, perfchart, runner
+from . import positive
 from ..loader import load
 
 SNIPPET = catalog.SNIPPETS_DIR / "ipc_bench.py"
@@ -33,27 +33,16 @@ FULL_TIMEOUT, QUICK_TIMEOUT = 900.0, 120.0
 
 
 def run_bench(quick: bool, json_path: Path, python: Optional[str] = None,
-              timeout: Optional[float] = None, quiet: bool = False) -> Tuple[int, List[str], str]:
-    """Run the bench snippet; return (exit status, processes it left behind, its output).
-
-    The run gets its own session; once it ends, every process still in it
-    is named and killed (the interpreter's resource tracker may take a
-    moment to exit and is not counted).
-    """
-    args = [python or sys.executable, str(SNIPPET), "--quick" if quick else "--full", "--json", str(json_path)]
+              timeout: Optional[float] = None, quiet: bool = False) -> runner.RunResult:
+    """Run the bench snippet through the runner: its own session, every
+    process still in it once it ends named and killed, and the stacks of
+    every process if it hangs."""
     limit = timeout or (QUICK_TIMEOUT if quick else FULL_TIMEOUT)
-    proc = subprocess.Popen(args, cwd=str(catalog.ROOT), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output, _ = proc.communicate(timeout=limit)
-    except BaseException:  # a timeout or Ctrl-C: stop the whole tree
-        runner._kill_tree(proc.pid)
-        proc.kill()
-        proc.communicate()
-        raise
+    args = ["--quick" if quick else "--full", "--json", str(Path(json_path).resolve())]
+    result = runner.run_path(SNIPPET, None, limit, python, args)
     if not quiet:
-        sys.stdout.write(output)
-    return proc.returncode, runner._wind_down(proc.pid), output
+        sys.stdout.write(result.output)
+    return result
 
 
 def _key(row: dict) -> tuple:
@@ -149,11 +138,13 @@ def _bench(args) -> int:
                 wait_quiet(args.wait_quiet)
             if args.runs > 1:
                 print(f"run {n + 1} of {args.runs}", file=sys.stderr)
-            status, leftovers, _ = run_bench(quick, tmp, args.python)
-            if status != 0 or leftovers:
-                for line in leftovers:
+            result = run_bench(quick, tmp, args.python)
+            if result.exit_code != 0 or result.leftovers:
+                for line in result.leftovers:
                     print(f"ipcsnippets: the bench left a process behind (killed): {line}", file=sys.stderr)
-                print(f"ipcsnippets: the bench failed (exit status {status}); figures kept", file=sys.stderr)
+                if result.stacks:
+                    print(result.stack_report(), file=sys.stderr)
+                print(f"ipcsnippets: the bench {result.describe()}; figures kept", file=sys.stderr)
                 if tmp.exists():
                     tmp.unlink()
                 return 1
@@ -187,18 +178,6 @@ def wait_quiet(limit: float, poll: float = 5.0, patience: float = 3600.0) -> Non
         load = _load()
 
 
-def _positive(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return value
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser("bench", help="measure every channel (snippets/ipc_bench.py); write JSON, table, chart")
     p.add_argument("--quick", action="store_true", help="the rough run of a few seconds (written only where told)")
@@ -206,7 +185,7 @@ def register(subparsers) -> None:
     p.add_argument("--svg", metavar="PATH", help=f"default: {SVG_PATH.relative_to(catalog.ROOT)}")
     p.add_argument("--table", metavar="PATH", help=f"default: {TABLE_PATH.relative_to(catalog.ROOT)}")
     p.add_argument("--render-only", action="store_true", help="redraw the table and chart from the JSON; measure nothing")
-    p.add_argument("--runs", type=_positive, default=1, help="run the bench N times; figures are medians over all runs")
+    p.add_argument("--runs", type=positive, default=1, help="run the bench N times; figures are medians over all runs")
     p.add_argument("--wait-quiet", type=float, metavar="LOAD",
                    help="before each run, wait until the 1-minute load average is at most LOAD")
     p.add_argument("--python", metavar="PATH", help="the interpreter to measure (default: this one)")

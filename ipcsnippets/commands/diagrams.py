@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from .. import diagrams
+from ..catalog import shown
 
 
 def _diagrams(args) -> int:
@@ -24,7 +25,7 @@ def _diagrams(args) -> int:
         return 0
     written = diagrams.write_all()
     for path in written:
-        print(f"wrote {diagrams._shown(path)}")
+        print(f"wrote {shown(path)}")
     print(f"diagrams current: {len(diagrams.DIAGRAMS)} ({len(written)} redrawn)")
     return 0
 

@@ -29,10 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import psutil
+
 from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
-from ..cli import EXIT_MISMATCH, _seconds
-from ..matrix import MEASURED_DIR, load_average, run_all
+from . import EXIT_MISMATCH, seconds
+from ..cases import Case, Checked, check
+from ..matrix import MEASURED_DIR, load_average
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
 PAGES_COMMAND = "python -m ipcsnippets stress --pages"
@@ -93,7 +96,7 @@ def register(subparsers) -> None:
                    help=f"runs per start method (default {DEFAULT_RUNS}; {PAGES_RUNS} with --pages)")
     p.add_argument("--start-method", "-m", help="only this method (default: every method of the snippet)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="runs at a time (default: twice the CPUs)")
-    p.add_argument("--timeout", "-t", type=_seconds, help="seconds before a run counts as hung (default: the catalog's)")
+    p.add_argument("--timeout", "-t", type=seconds, help="seconds before a run counts as hung (default: the catalog's)")
     p.add_argument("--json", metavar="PATH", help="also store every run and the summary as JSON")
     p.add_argument("--pages", action="store_true",
                    help="measure what the pages show and write docs/measured/*.json and *.md")
@@ -115,13 +118,13 @@ def lost_items(result: RunResult) -> bool:
     return re.search(LOST_ITEMS, result.output) is not None
 
 
-def tally(snippet: catalog.Snippet, method: str, results: Sequence[RunResult]) -> dict:
+def tally(checked: Sequence[Checked]) -> dict:
     """Counts and durations of the runs of one snippet under one method.
 
     ``disagree`` counts runs that break the catalog's expectation (under a
     shortened ``--timeout`` a slow run may be one of them)."""
+    results = [c.result for c in checked]
     ended = [r.duration for r in results if r.outcome != HANGS]
-    expect = snippet.expect_for(None if method == "own" else method)
     summary = {
         "runs": len(results),
         "completed": sum(r.outcome == COMPLETES for r in results),
@@ -129,7 +132,7 @@ def tally(snippet: catalog.Snippet, method: str, results: Sequence[RunResult]) -
         "lost_items": sum(lost_items(r) for r in results),
         "raised": sum(r.outcome == RAISES for r in results),
         "killed": sum(r.outcome == KILLED for r in results),
-        "disagree": sum(bool(r.problems(expect)) for r in results),
+        "disagree": sum(bool(c.problems) for c in checked),
         "median_s": _round(statistics.median(ended)) if ended else None,
         "p95_s": _round(percentile(ended, 95)),
         "max_s": _round(max(ended)) if ended else None,
@@ -151,17 +154,12 @@ def stress(
     jobs: Optional[int] = None,
     timeout: Optional[float] = None,
     progress=None,
-) -> Dict[str, List[RunResult]]:
+) -> Dict[str, List[Checked]]:
     """Run snippet ``name`` ``runs`` times under each method (default: all of
-    the snippet's), ``jobs`` at a time; the results by method."""
-    snippet = catalog.get(name)
-    methods = list(methods or snippet.methods())
-    plan = [
-        dict(name=name, start_method=None if m == "own" else m, timeout=timeout)
-        for m in methods for _ in range(runs)
-    ]
-    results = run_all(plan, jobs, progress)
-    return {m: results[i * runs:(i + 1) * runs] for i, m in enumerate(methods)}
+    the snippet's), ``jobs`` at a time; the checked runs by method."""
+    methods = list(methods or catalog.get(name).methods())
+    checked = check([Case(name, m, timeout=timeout) for m in methods for _ in range(runs)], jobs, progress)
+    return {m: checked[i * runs:(i + 1) * runs] for i, m in enumerate(methods)}
 
 
 def _command(name: str, runs: int, methods, jobs: int, timeout: Optional[float]) -> str:
@@ -191,10 +189,10 @@ def measure(name: str, runs: int, methods, jobs: int, timeout: Optional[float], 
         "source_sha256": outputs.source_hash(snippet),
         "timeout_s": snippet.timeout if timeout is None else timeout,
         "catalog_timeout_s": snippet.timeout,
-        "expected": {m: snippet.expect_for(None if m == "own" else m).describe() for m in by_method},
+        "expected": {m: snippet.expect_for(m).describe() for m in by_method},
         "wall_seconds": round(time.monotonic() - started, 1),
         "other_cpu_share": share,
-        "methods": {m: tally(snippet, m, rs) for m, rs in by_method.items()},
+        "methods": {m: tally(cs) for m, cs in by_method.items()},
         "_results": by_method,  # dropped before storing
     }
 
@@ -207,19 +205,18 @@ class OtherLoad:
     process of one of its runs (the runner marks their environment). The
     mean of those counts is a load average of everybody else: it sees short
     processes in proportion to their running time. ``share()`` divides it by
-    the number of CPUs. Linux only (``share()`` is None elsewhere).
+    the number of CPUs.
     """
 
     INTERVAL = 0.25
 
     def __init__(self):
         self._counts: List[int] = []
-        self._ours: Dict[Tuple[int, bytes], bool] = {}
-        self._marker = f"{RUN_FOLDER_PREFIX}{os.getpid()}-".encode()
+        self._ours: Dict[Tuple[int, float], bool] = {}
+        self._marker = f"{RUN_FOLDER_PREFIX}{os.getpid()}-"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="other-load", daemon=True)
-        if os.path.isdir("/proc"):
-            self._thread.start()
+        self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(self.INTERVAL):
@@ -228,22 +225,18 @@ class OtherLoad:
     def _running_others(self) -> int:
         me = os.getpid()
         count = 0
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == me:
-                continue
+        for process in psutil.process_iter():
             try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-                fields = stat[stat.rindex(b")") + 2:].split()
-                state, ppid, start = fields[0], int(fields[1]), fields[19]
-                if state != b"R" or ppid in (0, 2) or ppid == me:  # 2: kernel threads
-                    continue
-                key = (int(entry), start)
+                with process.oneshot():  # one read of /proc/PID/stat for all three
+                    if process.pid == me or process.status() != psutil.STATUS_RUNNING:
+                        continue
+                    if process.ppid() in (0, 2, me):  # 2: kernel threads
+                        continue
+                    key = (process.pid, process.create_time())
                 if key not in self._ours:
-                    with open(f"/proc/{entry}/environ", "rb") as f:
-                        self._ours[key] = self._marker in f.read()
+                    self._ours[key] = any(self._marker in v for v in process.environ().values())
                 count += not self._ours[key]
-            except (OSError, ValueError, IndexError):
+            except psutil.Error:
                 continue  # it ended while we looked
         return count
 
@@ -300,9 +293,9 @@ def _stress(args) -> int:
             method: [
                 {"outcome": r.outcome, "exit_code": r.exit_code, "exception": r.exception,
                  "duration_s": round(r.duration, 3), "lost_items": lost_items(r)}
-                for r in rs
+                for r in (c.result for c in checked)
             ]
-            for method, rs in results.items()
+            for method, checked in results.items()
         }}
         Path(args.json).write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")

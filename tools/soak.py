@@ -1,6 +1,6 @@
-"""``python -m ipcsnippets soak``: the whole suite N times in a row while other
-processes keep every core busy. A flaky test shows up here; the fix is at
-its cause, never a retry.
+"""``python tools/soak.py`` (``make soak``): the whole suite N times in a row
+while other processes keep every core busy. A flaky test shows up here; the
+fix is at its cause, never a retry. A maintainer's tool, like speed.py.
 """
 from __future__ import annotations
 
@@ -12,15 +12,8 @@ import sys
 import tempfile
 import time
 
-from .. import catalog
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser("soak", help="run the whole suite N times while the cores are kept busy")
-    p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--load", type=int, default=os.cpu_count() or 1, help="busy processes (default: one per core)")
-    p.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
-    p.set_defaults(handler=main)
+from ipcsnippets import catalog
+from ipcsnippets.commands import Parser
 
 
 def _burn(stop, parent: int) -> None:
@@ -30,9 +23,9 @@ def _burn(stop, parent: int) -> None:
         sum(i * i for i in range(10_000))
 
 
-def main(args) -> int:
+def soak(args) -> int:
     if args.runs < 1 or args.load < 0:
-        print("ipcsnippets: error: --runs must be at least 1 and --load at least 0", file=sys.stderr)
+        print("soak: error: --runs must be at least 1 and --load at least 0", file=sys.stderr)
         return 2
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
@@ -70,3 +63,15 @@ def main(args) -> int:
                 b.join()
     print(f"soak: {passed_runs} passed, {args.runs - passed_runs} failed (suite runs, {args.load} busy processes)")
     return 0 if passed_runs == args.runs else 1
+
+
+def main(argv=None) -> int:
+    p = Parser(prog="tools/soak.py", label="soak", description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--load", type=int, default=os.cpu_count() or 1, help="busy processes (default: one per core)")
+    p.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
+    return soak(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,7 @@
-"""``python -m ipcsnippets speed``: the project's own speed against its budget.
+"""``python tools/speed.py`` (``make speed``): the project's own speed against its budget.
+
+A maintainer's tool: it measures the project, not IPC, so it is not part
+of the readers' command line.
 
 Measured side by side in one run:
 
@@ -22,8 +25,9 @@ import tempfile
 import time
 from typing import Callable, List, Sequence, Tuple
 
-from .. import catalog
-from ..runner import run
+from ipcsnippets import catalog
+from ipcsnippets.commands import Parser, positive
+from ipcsnippets.runner import run
 
 SUITE_TARGET_S = 60.0
 BUILD_TARGET_S = 5.0
@@ -106,7 +110,7 @@ def report(lines: Sequence[Tuple[str, str, str, str]]) -> None:
         print(f"{what:<{width}}  {measured:<30}  {target:<12}  {result}")
 
 
-def _speed(args) -> int:
+def speed(args) -> int:
     lines: List[Tuple[str, str, str, str]] = []
     slow: List[str] = []
     if not args.no_suite:
@@ -131,17 +135,13 @@ def _speed(args) -> int:
     return 1 if any(line[3] == "MISS" for line in lines) else 0
 
 
-def _positive(text: str) -> int:
-    import argparse
-
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return int(text)
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser("speed", help="time the suite, the site build and the runner's overhead against targets")
-    p.add_argument("--runs", type=_positive, default=10, help="runs of each snippet, plain and through the runner (default 10)")
-    p.add_argument("--builds", type=_positive, default=3, help="site builds; the best counts (default 3)")
+def main(argv=None) -> int:
+    p = Parser(prog="tools/speed.py", label="speed", description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=positive, default=10, help="runs of each snippet, plain and through the runner (default 10)")
+    p.add_argument("--builds", type=positive, default=3, help="site builds; the best counts (default 3)")
     p.add_argument("--no-suite", action="store_true", help="skip the test suite (the slow part)")
-    p.set_defaults(handler=_speed)
+    return speed(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

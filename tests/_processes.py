@@ -1,0 +1,108 @@
+"""Finding the processes a test or a run left behind (psutil): used by the
+autouse guards in conftest.py and by tests that check a clean-up."""
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import psutil
+
+from ipcsnippets import runner
+
+# Long-lived helpers: the interpreter's own, and the runner's watchdog.
+HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
+
+
+_GONE = (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+
+
+def now() -> float:
+    """Now, on the clock of psutil's ``create_time()``: the boot time plus the
+    time since boot. A process's start time is counted in ticks since boot
+    and the boot time is rounded to the second, so the wall clock could be
+    up to a second off; this clock is exact to one tick (1/CLK_TCK)."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return psutil.boot_time() + time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.time()
+
+
+def _cmdline(process: psutil.Process) -> str:
+    return " ".join(process.cmdline())
+
+
+def _has_in_environment(process: psutil.Process, pattern: "re.Pattern[str]") -> bool:
+    return any(pattern.search(value) for value in process.environ().values())
+
+
+def _live_with_environment(pattern: "re.Pattern[str]", since: float = 0.0) -> list:
+    """Live processes started at ``since`` (see ``now``) or later whose
+    environment matches ``pattern``."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            with process.oneshot():
+                if process.status() in _GONE or process.create_time() < since:
+                    continue
+            if _has_in_environment(process, pattern):
+                found.append(process.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def processes_of_runs_by(owner: int) -> list:
+    """Live processes of the runs that process ``owner`` started (the runner
+    names each run's folder after its owner, and every process of the tree
+    inherits that folder in its environment)."""
+    return _live_with_environment(re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{owner}-")))
+
+
+def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
+    """Live processes started by this test process: its own children (but the
+    interpreter's helpers), and anything still running from one of its
+    runner calls (found by the runner's per-owner folder in its environment).
+    Only processes created since pid ``first_pid`` was handed out (see
+    ``runner.pids_from``) are looked at, and only those started at ``since``
+    (see ``now``) or later are searched for that folder: one started
+    before was there when the previous test was checked."""
+    me = os.getpid()
+    marker = re.compile(re.escape(f"{runner.RUN_FOLDER_PREFIX}{me}-"))
+    found = []
+    for pid in runner.pids_from(first_pid):
+        if pid == me:
+            continue
+        try:
+            process = psutil.Process(pid)
+            with process.oneshot():
+                if process.status() in _GONE:
+                    continue
+                ppid, started = process.ppid(), process.create_time()
+            if ppid == me:
+                cmd = _cmdline(process)
+                if not any(h in cmd for h in HELPERS):
+                    found.append(f"pid {pid} (child): {cmd.strip()}")
+                    continue
+            if started < since:
+                continue
+            if _has_in_environment(process, marker):
+                found.append(f"pid {pid} (from a run): {_cmdline(process).strip()}")
+        except psutil.Error:
+            continue
+    return found
+
+
+_RUN_FOLDER = re.compile(r"/" + re.escape(runner.RUN_FOLDER_PREFIX) + r"\d+-")
+
+
+def runs_alive(since: float) -> list:
+    """Processes of any run started during this session (every process of a
+    run has the run's folder in its environment), whoever the runner was: a
+    test's own, or a command line a test started and killed."""
+    alive = []
+    for pid in _live_with_environment(_RUN_FOLDER, since):
+        try:
+            alive.append(f"pid {pid}: {_cmdline(psutil.Process(pid)).strip()}")
+        except psutil.Error:
+            pass  # it ended after it was listed
+    return alive
