@@ -9,7 +9,7 @@ run lasts exactly its limit, ``--timeout``). ``--json PATH`` stores every run.
 
 ``stress --pages`` measures what the pages show (see ``PAGES``) and writes
 ``docs/measured/<name>.json`` and the Markdown fragment rendered from it,
-``docs/measured/<name>.md``. Exit status: 0, or 1 when a run disagreed with
+``docs/measured/<name>.md``; ``stress --pages NAME`` measures that one only. Exit status: 0, or 1 when a run disagreed with
 the catalog; 2 bad arguments; 130 Ctrl-C (every run it started is killed).
 """
 from __future__ import annotations
@@ -83,6 +83,13 @@ PAGES = (
                 "left. The rate shows that the failure is certain with these sizes, not how likely it is "
                 "in a program of your own."),),
     ),
+    Measurement(
+        name="redis_loss_rates",
+        # Each run is five rounds with a consumer killed at a random moment;
+        # two at a time leave the CPUs to the consumers and the server.
+        snippets=(("redis_stream_reliable", None, 2),),
+        caption="A Redis stream with a consumer group, a consumer killed in each round: runs that lost a job.",
+    ),
 )
 """What ``stress --pages`` measures."""
 
@@ -91,7 +98,7 @@ DEFAULT_RUNS, PAGES_RUNS = 20, 200
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("stress", help="run a snippet many times; count hangs, lost items, errors; durations")
-    p.add_argument("snippet", nargs="?", metavar="NAME")
+    p.add_argument("snippet", nargs="?", metavar="NAME", help="a snippet; with --pages, one measurement of PAGES")
     p.add_argument("--runs", "-n", type=int, default=None,
                    help=f"runs per start method (default {DEFAULT_RUNS}; {PAGES_RUNS} with --pages)")
     p.add_argument("--start-method", "-m", help="only this method (default: every method of the snippet)")
@@ -266,9 +273,12 @@ def _stress(args) -> int:
     if args.runs is not None and args.runs < 1:
         raise RunnerError(f"--runs must be at least 1, not {args.runs}")
     if args.pages:
-        if args.snippet or args.start_method or args.timeout or args.json:
-            raise RunnerError("--pages takes no NAME, --start-method, --timeout or --json (see PAGES in stress.py)")
-        return _pages(args.runs or PAGES_RUNS, args.jobs)
+        if args.start_method or args.timeout or args.json:
+            raise RunnerError("--pages takes no --start-method, --timeout or --json (see PAGES in stress.py)")
+        chosen = [page for page in PAGES if args.snippet in (None, page.name)]
+        if not chosen:
+            raise RunnerError(f"no measurement {args.snippet!r} (known: {', '.join(p.name for p in PAGES)})")
+        return _pages(args.runs or PAGES_RUNS, args.jobs, chosen, args.snippet)
     if not args.snippet:
         raise RunnerError("name a snippet, or use --pages")
     snippet = catalog.get(args.snippet)
@@ -339,12 +349,13 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
 
 
-def _pages(runs: int, jobs: Optional[int]) -> int:
+def _pages(runs: int, jobs: Optional[int], pages: Sequence[Measurement] = PAGES, name: Optional[str] = None) -> int:
     disagree = 0
     # Taken once: before the second table, the load is our own first table's.
     load = load_average()
-    for page in PAGES:
-        command = PAGES_COMMAND + (f" --runs {runs}" if runs != PAGES_RUNS else "") + (f" --jobs {jobs}" if jobs else "")
+    for page in pages:
+        command = (PAGES_COMMAND + (f" {name}" if name else "") + (f" --runs {runs}" if runs != PAGES_RUNS else "")
+                   + (f" --jobs {jobs}" if jobs else ""))
         stored = {"measurement": page.name, "command": command, "caption": page.caption, **_machine(),
                   "load_average_before": load, "snippets": []}
         started = time.monotonic()
