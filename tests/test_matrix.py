@@ -19,10 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ipcsnippets import catalog, fragments, matrix
-from ipcsnippets.matrix import Cell, Interpreter
-
-from ipcsnippets.matrix import REQUIRED_IN_CI  # noqa: E402
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from ipcsnippets.matrix import REQUIRED_IN_CI, Cell, Interpreter
+from _pythons import IN_CI
 
 
 def cli(*args, timeout=60):
@@ -34,7 +32,7 @@ def cli(*args, timeout=60):
 
 @pytest.fixture
 def interpreters(interpreters):
-    """The shared discovery (conftest.py), which the matrix needs complete."""
+    """The shared discovery (_pythons.py), which the matrix needs complete."""
     found = interpreters
     missing = [v for v in REQUIRED_IN_CI if v not in {i.minor for i in found}]
     if missing:

@@ -16,6 +16,7 @@ from ipcsnippets import _reaper, catalog, fragments
 from ipcsnippets.cases import Case, judge
 from ipcsnippets.commands import stress
 from ipcsnippets.runner import RUN_FOLDER_PREFIX, RunResult
+from _processes import interruptible_popen
 
 
 def cli(*args, timeout=60):
@@ -118,7 +119,7 @@ def _tree_of(pid: int) -> set:
     return {p for p in found if _reaper.alive(p)}
 
 
-def test_ctrl_c_stops_every_run_it_started_and_exits_130(interruptible_popen):
+def test_ctrl_c_stops_every_run_it_started_and_exits_130():
     proc = interruptible_popen(
         [sys.executable, "-m", "ipcsnippets", "stress", "queue_race_forced", "--runs", "20"],
         cwd=catalog.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
