@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs check pythons speed soak clean
+.PHONY: serve build build-zensical test durations outputs regen check pythons speed soak clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -35,6 +35,9 @@ durations: $(STAMP) ## run the suite and store each test's duration (the workers
 
 outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 	$(BIN)/python -m ipcsnippets outputs --update
+
+regen: $(STAMP) ## render every generated fragment (outputs, matrix, stress tables, bench, diagrams) from its stored data; measures nothing
+	$(BIN)/python -m ipcsnippets regen
 
 check: $(STAMP) ## every snippet under every start method against the catalog
 	$(BIN)/python -m ipcsnippets check

@@ -11,7 +11,7 @@ import pkgutil
 import sys
 from typing import List, Optional
 
-from . import catalog, commands, matrix, outputs
+from . import catalog, commands, fragments, matrix, outputs
 from .catalog import HANGS
 from .commands import EXIT_HUNG, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_USAGE
 from .cases import cases, check
@@ -113,7 +113,11 @@ def _check(args) -> int:
 
 
 def _outputs(args) -> int:
-    problems = outputs.update(args.names or None) if args.update else outputs.check(args.names or None)
+    names = args.names or None
+    if args.update:
+        problems = outputs.update(names)
+    else:
+        problems = outputs.check(names) + fragments.differences(outputs.rendered(names), "outputs")
     for line in problems:
         print(line, file=sys.stderr)
     if not problems:

@@ -8,11 +8,12 @@ module already loaded, so the server is the parent of both children.
 import multiprocessing
 import os
 
-print(f"imported as {__name__} in pid {os.getpid()}", flush=True)
+print(f"imported as {__name__} in process {os.getpid()}", flush=True)
 
 
 def work():
-    print(f"work() in pid {os.getpid()}, parent {os.getppid()}", flush=True)
+    me, parent = os.getpid(), os.getppid()
+    print(f"work() in process {me}, started by {parent}", flush=True)
 
 
 def main():

@@ -16,9 +16,12 @@ together in their file's order. ``--store-durations`` writes the file anew.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, TypeVar
+
+import pytest
 
 DURATIONS = Path(__file__).with_name("durations.json")
 
@@ -88,3 +91,44 @@ def estimate(durations: Dict[str, float]) -> Callable[[str], float]:
 def store_durations(measured: Dict[str, float], path: Path = DURATIONS) -> None:
     text = json.dumps({k: round(v, 2) for k, v in sorted(measured.items())}, indent=0)
     path.write_text(text + "\n")
+
+
+# --- the hooks (a plugin of tests/conftest.py) ----------------------------------
+
+# Tests that share an expensive module fixture: one Chromium tab, the parsed site.
+_KEEP_TOGETHER = ("tests/browser/", "tests/test_links.py")
+_measured: Dict[str, float] = {}  # in the controller: seconds per test, from every worker's reports
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store-durations", action="store_true",
+                     help="write each test's duration to tests/durations.json, "
+                          "which orders the tests for the xdist workers")
+
+
+def _unit(item) -> str:
+    return next((group for group in _KEEP_TOGETHER if item.nodeid.startswith(group)), item.nodeid)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # In a worker (xdist resets the worker's own --dist to "no"); the split
+    # mirrors --dist worksteal, the one in addopts.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers < 2:
+        return
+    try:
+        durations = load_durations()
+    except BadDurations as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if durations:
+        seconds = estimate(durations)
+        items[:] = pack(items, workers, lambda item: seconds(item.nodeid), _unit)
+
+
+def pytest_runtest_logreport(report):
+    _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("store_durations") and not hasattr(session.config, "workerinput") and _measured:
+        store_durations(_measured)

@@ -1,9 +1,11 @@
 """Finding the processes a test or a run left behind (psutil): used by the
-autouse guards in conftest.py and by tests that check a clean-up."""
+autouse guards in _guards.py and by tests that check a clean-up."""
 from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import time
 
 import psutil
@@ -107,3 +109,16 @@ def runs_alive(since: float) -> list:
         except psutil.Error:
             pass  # it ended after it was listed
     return alive
+
+
+def interruptible_popen(*args, **kwargs):
+    """``subprocess.Popen`` for a command that a test stops with Ctrl-C: the
+    child gets SIGINT at its default whatever this process inherited. A
+    shell's background job runs with SIGINT ignored, exec keeps an ignored
+    signal ignored, and the command would never see the Ctrl-C (the soak,
+    started in the background, failed every Ctrl-C test so)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(*args, **kwargs)
+    finally:
+        signal.signal(signal.SIGINT, previous)

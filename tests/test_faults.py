@@ -10,7 +10,7 @@ import pytest
 from ipcsnippets import catalog, runner
 from ipcsnippets.runner import run_path
 
-from _processes import now, stray_processes
+from _processes import interruptible_popen, now, stray_processes
 from _processes import processes_of_runs_by as runs_by
 
 
@@ -139,7 +139,7 @@ def test_a_timed_out_run_removes_what_the_tree_made_and_never_told_the_tracker(s
 
 
 @pytest.mark.parametrize("command", [["check", "queue_race_forced", "pipe_greetings"], ["run", "queue_race_forced", "-t", "30"]])
-def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command, interruptible_popen):
+def test_ctrl_c_stops_the_cli_and_every_tree_it_started(command):
     cli = interruptible_popen([sys.executable, "-m", "ipcsnippets", *command], cwd=catalog.ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -178,7 +178,7 @@ def test_a_snippet_killed_mid_run_is_reported_and_its_children_are_stopped(write
 
 
 def test_the_guard_finds_a_child_and_an_orphan_of_a_run_both_started_during_the_test():
-    """The autouse guard's search (conftest.stray_processes): a child of the
+    """The autouse guard's search (_processes.stray_processes): a child of the
     test process, and an orphan that only the run folder in its environment
     ties to this process."""
     since, first = now() - 0.1, runner.last_pid()

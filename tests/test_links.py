@@ -139,7 +139,7 @@ def external_links(pages: Dict[str, Page]) -> Dict[str, List[str]]:
 
 @pytest.fixture(scope="module")
 def site(built_site) -> Path:
-    return built_site  # the strict build shared by the whole run (conftest.py)
+    return built_site  # the strict build shared by the whole run (_runs.py)
 
 
 @pytest.fixture(scope="module")

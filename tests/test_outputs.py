@@ -4,11 +4,7 @@ import shutil
 
 import pytest
 
-from ipcsnippets import catalog, outputs
-
-
-def test_stored_outputs_are_current_and_satisfy_the_catalog():
-    assert outputs.check() == []
+from ipcsnippets import catalog, fragments, outputs
 
 
 @pytest.fixture
@@ -31,10 +27,15 @@ def test_a_changed_snippet_makes_its_output_stale(outputs_copy):
     assert any(p.startswith("pipe_greetings: stale") for p in problems)
 
 
-def test_a_hand_edited_page_fragment_is_caught(outputs_copy):
-    md = outputs_copy / "sentinel_fix.md"
-    md.write_text(md.read_text().replace("True", "Yes"))
-    assert any(p.startswith("sentinel_fix: sentinel_fix.md does not match") for p in outputs.check())
+def test_a_hand_edited_page_fragment_is_caught_and_regen_renders_it_again(outputs_copy):
+    hand_edited = "pipe_greetings.md does not match pipe_greetings.json (edited by hand?"
+    md = outputs_copy / "pipe_greetings.md"
+    assert not any(hand_edited in p for p in fragments.check(["outputs"]))
+    md.write_text(md.read_text().replace("the sender is done", "the sender is finished"))
+    assert any(hand_edited in p for p in fragments.check(["outputs"]))
+    assert md in fragments.regen(["outputs"])
+    assert not any(hand_edited in p for p in fragments.check(["outputs"]))
+    assert "the sender is done" in md.read_text()
 
 
 def test_a_stored_output_that_breaks_the_snippets_invariant_is_caught(outputs_copy):

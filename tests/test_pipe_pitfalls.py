@@ -109,7 +109,7 @@ INTACT = [f"writer-{i}: 5 of 5 messages intact, in order: [1, 2, 3, 4, 5]" for i
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("name", ["pipe_writer_per_process", "pipe_lock_around_send"])
 def test_fix_delivers_every_message_intact_in_3_of_3_runs(name, method, main_runs):
-    """Three runs of main() (conftest's main_runs) mean it: the unfixed
+    """Three runs of main() (_runs.py's main_runs) mean it: the unfixed
     program broke in 750 of 750 runs (see the page) and in every run above,
     so a fix that let the corruption through would show in the first."""
     result, outputs = main_runs(name, method, 3)

@@ -59,7 +59,7 @@ def test_a_hang_kills_the_whole_tree_and_reports_each_stack(write_script):
     assert "child up" in result.output
     names = {s.name: s.stack for s in result.stacks}
     assert "in nap" in names["napper"] and "in join" in names["MainProcess"]
-    # The conftest guard checks that no process of the tree survived.
+    # The leak guard (_guards.py) checks that no process of the tree survived.
 
 
 def test_a_process_left_running_is_killed_and_named(write_script):

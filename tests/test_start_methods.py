@@ -278,8 +278,8 @@ def test_forkserver_imports_the_main_module_in_each_child_or_once_in_the_server(
     seen = set()
     for interpreter, result in zip(interpreters, results):
         assert result.outcome == "completes", (interpreter.label, result.output)
-        imports = re.findall(r"^imported as __mp_main__ in pid (\d+)$", result.output, re.M)
-        children = re.findall(r"^work\(\) in pid (\d+), parent (\d+)$", result.output, re.M)
+        imports = re.findall(r"^imported as __mp_main__ in process (\d+)$", result.output, re.M)
+        children = re.findall(r"^work\(\) in process (\d+), started by (\d+)$", result.output, re.M)
         assert len(children) == 2, result.output
         once = forkserver_preloads_main(interpreter.version)
         seen.add(once)

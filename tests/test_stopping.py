@@ -39,7 +39,7 @@ def test_get_timeout_fix_consumes_every_item_exactly_once_in_3_runs(method, main
     """fixes.md: "The test suite runs this program 3 times under each start
     method, on top of the catalog's own run; every run consumes every item
     exactly once, and both consumers stop by themselves." Every item is put before any consumer starts, so no run depends on
-    timing; three runs of main() per method (conftest's main_runs), on top
+    timing; three runs of main() per method (_runs.py's main_runs), on top
     of the catalog's, check that it stays so."""
     result, outputs = main_runs("get_timeout_fix", method, 3)
     assert result.outcome == "completes" and result.leftovers == [], result.output[-3000:]

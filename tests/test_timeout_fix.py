@@ -89,7 +89,7 @@ def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippe
     checks that every item is consumed exactly once each time."
 
     The catalog's run of the program (shared with test_snippets), then its
-    main() 19 more times in one run (conftest's main_runs)."""
+    main() 19 more times in one run (_runs.py's main_runs)."""
     first = snippet_run("sentinel_fix", method)
     assert first.outcome == "completes" and first.leftovers == [], first.output
     more, outputs = main_runs("sentinel_fix", method, 19)

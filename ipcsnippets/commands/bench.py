@@ -20,6 +20,8 @@ from typing import List, Optional, Tuple
 
 from .. import catalog, outputs, perfchart, runner
 from . import positive
+from ..catalog import shown
+from ..fragments import Rendered, write_atomic
 from ..loader import load
 
 SNIPPET = catalog.SNIPPETS_DIR / "ipc_bench.py"
@@ -101,21 +103,41 @@ def fragments(table_path: Path) -> Tuple[Path, Path, Path]:
     return table_path, table_path.with_name(TARGETS_NAME), table_path.with_name(PUBLISHED_NAME)
 
 
+def rendered(json_path: Optional[Path] = None, svg_path: Optional[Path] = None,
+             table_path: Optional[Path] = None) -> List[Rendered]:
+    """The chart and the Markdown fragments as the figures in ``json_path``
+    render them (default: the page's, in ``docs/measured/``)."""
+    if json_path is None and not JSON_PATH.is_file():
+        return []  # check_stored() names it
+    json_path = Path(json_path or JSON_PATH)
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    tables, targets, published = fragments(table_path or TABLE_PATH)
+    return [
+        Rendered(Path(svg_path or SVG_PATH), json_path, perfchart.chart_svg(data)),
+        Rendered(tables, json_path, perfchart.table_markdown(data, COMMAND)),
+        Rendered(targets, json_path, perfchart.targets_markdown(data, COMMAND)),
+        Rendered(published, json_path, perfchart.published_markdown(data, COMMAND)),
+    ]
+
+
 def render(json_path: Path, svg_path: Path, table_path: Path) -> List[Path]:
     """Write the chart and the Markdown fragments for the figures in ``json_path``;
     return the paths written."""
-    data = json.loads(Path(json_path).read_text(encoding="utf-8"))
-    tables, targets, published = fragments(table_path)
-    texts = {
-        Path(svg_path): perfchart.chart_svg(data),
-        tables: perfchart.table_markdown(data, COMMAND),
-        targets: perfchart.targets_markdown(data, COMMAND),
-        published: perfchart.published_markdown(data, COMMAND),
-    }
-    for path, text in texts.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return list(texts)
+    written = rendered(json_path, svg_path, table_path)
+    for r in written:
+        write_atomic(r.path, r.text)
+    return [r.path for r in written]
+
+
+def check_stored() -> List[str]:
+    """Every way the page's figures are missing or stale, one line each (the
+    files rendered from them are compared by [fragments][ipcsnippets.fragments])."""
+    if not JSON_PATH.is_file():
+        return [f"{shown(JSON_PATH)}: no figures (run: {COMMAND})"]
+    meta = json.loads(JSON_PATH.read_text(encoding="utf-8"))["meta"]
+    if meta.get("snippet_sha256") != outputs.source_hash(catalog.get("ipc_bench")):
+        return [f"{shown(JSON_PATH)}: snippets/ipc_bench.py changed since its figures were measured (run: {COMMAND})"]
+    return []
 
 
 def _bench(args) -> int:
@@ -154,8 +176,8 @@ def _bench(args) -> int:
         data["meta"]["snippet_sha256"] = outputs.source_hash(catalog.get("ipc_bench"))
         data["meta"]["command"] = (COMMAND + (" --quick" if quick else "") + (f" --runs {args.runs}" if args.runs > 1 else "")
                                    + (f" --wait-quiet {args.wait_quiet:g}" if args.wait_quiet is not None else ""))
-        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, json_path)
+        write_atomic(json_path, json.dumps(data, indent=1) + "\n")
+        tmp.unlink()
     written = render(json_path, svg_path, table_path)
     for path in [json_path] * (not args.render_only) + written:
         print(f"wrote {path}")

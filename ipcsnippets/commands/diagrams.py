@@ -3,19 +3,33 @@
 Each diagram is described in ``ipcsnippets/diagrams.py``. Without options
 the command writes every SVG whose file differs from what its source draws;
 ``--check`` writes nothing and fails (exit status 1), naming each SVG that
-is missing, stale, or drawn by no source.
+is missing, stale, or drawn by no source. [check][ipcsnippets.commands.diagrams.check]
+and [redraw][ipcsnippets.commands.diagrams.redraw] are what ``regen`` uses
+(``ipcsnippets/fragments.py``), whatever draws the pictures.
 """
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import List
 
 from .. import diagrams
 from ..catalog import shown
 
 
+def check() -> List[str]:
+    """One line per SVG that is missing, differs from its source, or has no source."""
+    return diagrams.stale()
+
+
+def redraw() -> List[Path]:
+    """Draw every SVG that differs from its source; return the files written."""
+    return diagrams.write_all()
+
+
 def _diagrams(args) -> int:
     if args.check:
-        problems = diagrams.stale()
+        problems = check()
         for line in problems:
             print(f"ipcsnippets: {line}", file=sys.stderr)
         if problems:
@@ -23,7 +37,7 @@ def _diagrams(args) -> int:
             return 1
         print(f"diagrams current: {len(diagrams.DIAGRAMS)}")
         return 0
-    written = diagrams.write_all()
+    written = redraw()
     for path in written:
         print(f"wrote {shown(path)}")
     print(f"diagrams current: {len(diagrams.DIAGRAMS)} ({len(written)} redrawn)")

@@ -35,6 +35,7 @@ from .. import catalog, outputs
 from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
 from . import EXIT_MISMATCH, seconds
 from ..cases import Case, Checked, check
+from ..fragments import Rendered, write_atomic
 from ..matrix import MEASURED_DIR, load_average
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
@@ -381,12 +382,20 @@ def paths(name: str) -> Tuple[Path, Path]:
 
 def write(stored: dict) -> None:
     """Store a measurement and the Markdown fragment rendered from it."""
-    MEASURED_DIR.mkdir(parents=True, exist_ok=True)
     json_path, md_path = paths(stored["measurement"])
-    for path, text in ((json_path, json.dumps(stored, indent=1) + "\n"), (md_path, render(stored))):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    write_atomic(json_path, json.dumps(stored, indent=1) + "\n")
+    write_atomic(md_path, render(stored))
+
+
+def rendered() -> List[Rendered]:
+    """Each page's fragment as its stored measurement renders it (a
+    measurement that is missing is ``check_stored()``'s to name)."""
+    found = []
+    for page in PAGES:
+        json_path, md_path = paths(page.name)
+        if json_path.is_file():
+            found.append(Rendered(md_path, json_path, render(json.loads(json_path.read_text(encoding="utf-8")))))
+    return found
 
 
 QUIET = 0.1
@@ -464,10 +473,11 @@ def _notes(stored: dict) -> Tuple[Tuple[str, str], ...]:
 
 
 def check_stored() -> List[str]:
-    """Every way a stored measurement is missing, stale or edited by hand."""
+    """Every way a stored measurement is missing or stale (its page
+    fragment is compared by [fragments][ipcsnippets.fragments])."""
     problems = []
     for page in PAGES:
-        json_path, md_path = paths(page.name)
+        json_path = paths(page.name)[0]
         if not json_path.is_file():
             problems.append(f"{page.name}: not measured (run: {PAGES_COMMAND})")
             continue
@@ -478,6 +488,4 @@ def check_stored() -> List[str]:
         for m in stored["snippets"]:
             if m["source_sha256"] != outputs.source_hash(catalog.get(m["snippet"])):
                 problems.append(f"{page.name}: {m['snippet']} changed since it was measured (run: {PAGES_COMMAND})")
-        if not md_path.is_file() or md_path.read_text(encoding="utf-8") != render(stored):
-            problems.append(f"{page.name}: {md_path.name} does not match {json_path.name} (edited by hand?)")
     return problems
