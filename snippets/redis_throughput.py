@@ -1,6 +1,7 @@
 """How fast a Redis list moves small jobs, against multiprocessing.Queue.
 
-A producer process sends ITEMS small ints to this process, three ways:
+A producer process sends ITEMS small ints to this process (a tenth of them
+for the slow way), three ways:
 through a multiprocessing.Queue; through a Redis list with one command per
 item (RPUSH to send, BLPOP to take); and through a Redis list with the
 commands sent in pipelines of BATCH (many commands, one round trip), taken
@@ -21,7 +22,8 @@ import time
 import redis
 
 URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-ITEMS = 2000
+ITEMS = 20000
+SLOW_SHARE = 10  # one command per item is slow: send it a tenth of the items
 BATCH = 100
 REPEATS = 3
 PINGS = 1000
@@ -52,15 +54,15 @@ def consume_queue(q):
 
 
 # --8<-- [start:per_item]
-def produce_per_item(url, key, go):
+def produce_per_item(url, key, go, items):
     r = connect(url)
     go.wait(TIMEOUT)
-    for n in range(ITEMS):
+    for n in range(items):
         r.rpush(key, n)  # one round trip per item
 
 
-def consume_per_item(r, key):
-    for _ in range(ITEMS):
+def consume_per_item(r, key, items):
+    for _ in range(items):
         if r.blpop([key], timeout=TIMEOUT) is None:
             sys.exit(f"no item for {TIMEOUT} s")
 # --8<-- [end:per_item]
@@ -90,8 +92,8 @@ def consume_pipelined(r, key):
 # --8<-- [end:pipelined]
 
 
-def rate(start_producer, consume, cleanup):
-    """Items per second of the best of REPEATS rounds."""
+def rate(start_producer, consume, cleanup, items=ITEMS):
+    """Items per second of the best of REPEATS rounds of `items` items."""
     best = None
     for _ in range(REPEATS):
         go = multiprocessing.Event()
@@ -103,7 +105,7 @@ def rate(start_producer, consume, cleanup):
         producer.join(TIMEOUT)
         cleanup()
         best = seconds if best is None else min(best, seconds)
-    return ITEMS / best
+    return items / best
 
 
 def process(target, *args):
@@ -123,13 +125,15 @@ def main():
     print(f"one round trip to Redis (PING), median of {PINGS}: "
           f"{statistics.median(pings) * 1e6:.0f} µs")
     q = multiprocessing.Queue()
+    slow = ITEMS // SLOW_SHARE
     figures = {
         "multiprocessing.Queue, one item per put()": rate(
             lambda go: process(produce_queue, q, go),
             lambda: consume_queue(q), lambda: None),
         "Redis list, one command per item": rate(
-            lambda go: process(produce_per_item, URL, key, go),
-            lambda: consume_per_item(r, key), lambda: r.delete(key)),
+            lambda go: process(produce_per_item, URL, key, go, slow),
+            lambda: consume_per_item(r, key, slow), lambda: r.delete(key),
+            slow),
         f"Redis list, pipelines of {BATCH} commands": rate(
             lambda go: process(produce_pipelined, URL, key, go),
             lambda: consume_pipelined(r, key), lambda: r.delete(key)),

@@ -191,3 +191,104 @@ def test_blpop_loses_the_job_a_killed_consumer_held(redis_run):
         out = redis_run("redis_blpop_lost", method).output
         assert "a consumer took job 0 and was killed (exit code -9)" in out
         assert "never consumed: 1 [0]" in out
+
+
+# --- the measured tables on the page ------------------------------------------
+
+def test_the_measured_tables_are_current_and_on_the_page():
+    from ipcsnippets import fragments
+
+    assert fragments.check(["redis-bench"]) == []
+    text = PAGE.read_text()
+    assert '--8<-- "docs/measured/redis_rates.md"' in text
+    assert '--8<-- "docs/measured/redis_loss_rates.md"' in text
+
+
+def test_page_claim_no_stress_run_lost_a_job():
+    """'No run lost a job': the stored stress runs of the stream program."""
+    import json
+
+    from ipcsnippets.commands import stress
+
+    stored = json.loads(stress.paths("redis_loss_rates")[0].read_text())
+    [m] = stored["snippets"]
+    assert m["snippet"] == "redis_stream_reliable"
+    for method, t in m["methods"].items():
+        assert t["runs"] >= 200, method
+        assert (t["completed"], t["lost_items"], t["disagree"]) == (t["runs"], 0, 0), method
+
+
+def test_page_claim_a_round_trip_per_item_sets_the_pace_and_pipelining_moves_many_times_more():
+    """'fewer items per second than one round trip allows, and far fewer
+    than a multiprocessing.Queue'; 'pipelining ... moves many times more':
+    in every stored run."""
+    import json
+
+    from ipcsnippets.commands import redis_bench
+
+    stored = json.loads(redis_bench.JSON_PATH.read_text())
+    assert len(stored["runs"]) >= 5
+    for run in stored["runs"]:
+        rates = run["rates"]
+        per_item = rates["Redis list, one command per item"]
+        assert per_item < 1e6 / run["round_trip_us"]
+        assert per_item * 3 < rates["multiprocessing.Queue, one item per put()"]
+        assert per_item * 3 < rates["Redis list, pipelines of 100 commands"]
+
+
+def test_the_bench_reads_the_figures_a_run_prints(redis_run):
+    from ipcsnippets.commands import redis_bench
+
+    found = redis_bench.figures(redis_run("redis_throughput", "own").output)
+    assert found["round_trip_us"] > 0
+    assert set(found["rates"]) == {"multiprocessing.Queue, one item per put()", "Redis list, one command per item",
+                                   "Redis list, pipelines of 100 commands"}
+    with pytest.raises(ValueError, match="printed no figures"):
+        redis_bench.figures("cannot use the Redis server at x: y\n")
+
+
+# --- where the matrix and the outputs run them ------------------------------------
+
+def test_the_matrix_runs_a_redis_snippet_only_where_redis_py_imports():
+    from ipcsnippets import matrix
+
+    plain = matrix.Interpreter(path="/opt/python3.15", version=(3, 15, 2))
+    [venv] = matrix.environment()  # make installs redis-py in .venv
+    assert venv.found == "venv" and venv.modules == ("redis",) and venv.label.endswith(" venv")
+    sentinel, plain_snippet = catalog.get("redis_sentinel"), catalog.get("pipe_greetings")
+    assert matrix.columns(sentinel, plain) == ()
+    assert set(matrix.columns(sentinel, venv)) >= {"fork", "spawn", "forkserver"}
+    assert matrix.columns(plain_snippet, venv) == ()  # the base interpreter runs those
+    assert matrix.columns(plain_snippet, plain) != ()
+
+
+def test_the_matrix_page_says_which_snippets_need_redis_and_where_they_ran():
+    from ipcsnippets import matrix
+
+    venv = matrix.Interpreter(path="/w/.venv/bin/python", version=(3, 11, 7), found="venv", modules=("redis",))
+    cell = matrix.Cell(python=venv.label, path=venv.path, snippet="redis_sentinel", method="fork",
+                       outcome="completes", result="completed (exit status 0)", expected="completes",
+                       expect_key="*", problems=[], duration=0.5)
+    stored = {
+        "command": matrix.COMMAND, "date": "2026-01-01", "platform": "Linux", "cpu_count": 2,
+        "load_average_before": None, "jobs": 4, "hang_limit_s": None, "wall_seconds": 1.0,
+        "interpreters": [vars(venv)],
+        "snippets": {"redis_sentinel": {"page": "queues/redis.md", "title": "t", "source_sha256": "0",
+                                        "expect": {}, "needs": ["redis"]}},
+        "cells": [vars(cell)],
+    }
+    md = matrix.render(stored)
+    assert "(`redis_sentinel`: redis-py and a Redis server, started for each run) ran only where that package " \
+           "can be imported: on 3.11.7 venv." in md
+    assert "`.venv/bin/python`: 1 of 1 runs as catalogued." in md
+
+
+def test_outputs_of_the_redis_snippets_come_from_an_interpreter_with_redis_py():
+    import json
+
+    from ipcsnippets import outputs
+
+    for name in {c.name for c in REDIS_CASES}:
+        stored = json.loads((outputs.OUTPUTS_DIR / f"{name}.json").read_text())
+        assert stored["python"].endswith(" venv"), (name, stored["python"])
+    assert outputs.check([c.name for c in REDIS_CASES]) == []
