@@ -22,7 +22,7 @@ import time
 import redis
 
 URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-ITEMS = 20000
+ITEMS = 5000
 SLOW_SHARE = 10  # one command per item is slow: send it a tenth of the items
 BATCH = 100
 REPEATS = 3
