@@ -11,6 +11,7 @@ import sys
 
 from .. import diagrams
 from ..catalog import shown
+from . import EXIT_USAGE
 
 
 def _diagrams(args) -> int:
@@ -30,8 +31,18 @@ def _diagrams(args) -> int:
     return 0
 
 
+def _diagrams_or_why_not(args) -> int:
+    # Only drawing needs Graphviz; without it, or when it refuses a source,
+    # one line says why.
+    try:
+        return _diagrams(args)
+    except (diagrams.GraphvizMissing, diagrams.GraphvizError) as exc:
+        print(f"ipcsnippets: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("diagrams", help="draw every diagram into docs/diagrams/ (--check: only compare)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; fail naming each SVG that differs from what its source draws")
-    p.set_defaults(handler=_diagrams)
+    p.set_defaults(handler=_diagrams_or_why_not)
