@@ -27,6 +27,7 @@ line and no ``<style>`` (each would end or change the HTML block), and no
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -109,6 +110,7 @@ def _plugin_dir() -> str:
     if not found:
         raise GraphvizMissing(f"cannot find Graphviz's plugins in the output of {dot} -v")
     folder = tempfile.mkdtemp(prefix="ipcsnippets-graphviz-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     for plugin in Path(found.group(1)).glob("libgvplugin_*"):
         if plugin.name.startswith(("libgvplugin_core", "libgvplugin_dot_layout", "libgvplugin_neato_layout")):
             os.symlink(plugin, Path(folder) / plugin.name)
