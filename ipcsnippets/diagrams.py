@@ -1,32 +1,44 @@
-"""The diagrams on the pages, described here as Python data and drawn as SVG.
+"""The diagrams on the pages: described here, laid out by Graphviz.
 
-Each entry of [DIAGRAMS][ipcsnippets.diagrams.DIAGRAMS] names a diagram,
-the page that shows it and the function that draws it. ``python -m
-ipcsnippets diagrams`` writes every one to ``docs/diagrams/<name>.svg``;
-``--check`` reports each file that differs from what its source draws. A
-page embeds the file inline, with the include line that
-[Diagram.include][ipcsnippets.diagrams.Diagram.include] gives, between
-``<figure markdown>`` and ``</figure>`` and followed by a
-``<figcaption markdown>``. Inline, the SVG takes the page's font and the
-colours of the light or dark scheme.
+Each entry of [DIAGRAMS][ipcsnippets.diagrams.DIAGRAMS] names an SVG file,
+the page that embeds it, its title (what a screen reader says) and a
+function that returns its Graphviz source. Box pictures are written in DOT
+and laid out by ``dot``; sequences are written in a small timeline language
+(a [Row][ipcsnippets.diagrams.Row] of [Note][ipcsnippets.diagrams.Note],
+[Msg][ipcsnippets.diagrams.Msg], [Stop][ipcsnippets.diagrams.Stop] and
+[Forever][ipcsnippets.diagrams.Forever] steps), which becomes DOT with every
+node pinned in place. In the DOT text, ``$fg``, ``$bad`` and the other
+[TONES][ipcsnippets.diagrams.TONES] are colours, and a backquoted part of a
+label is set in the code font.
 
-Inline SVG inside Markdown has two constraints that this module meets:
-Markdown would turn ``_x_`` or ``*x*`` in the text into emphasis, so every
-character Markdown reads is written as a character reference; and the SVG
-has no blank line, no indented line and no ``<style>`` element, which would
-end or change the HTML block. Colours are CSS variables of the Material
-theme (with fallbacks when the file is opened on its own).
+``python -m ipcsnippets diagrams`` runs Graphviz and writes
+``docs/diagrams/<name>.svg``; only that needs Graphviz. The site embeds the
+committed files, and [stale][ipcsnippets.diagrams.stale] compares the stamp
+each file records (a hash of its source and of its own text) with its
+current source, so checking needs no Graphviz either.
 
-Every text's box is estimated from Helvetica's widths (with a margin for
-wider system fonts); [Drawing.problems][ipcsnippets.diagrams.Drawing.problems]
-reports text that overlaps other text, crosses a line, leaves its frame or
-the picture. The tests require none.
+What Graphviz writes is then made fit to sit inline in Markdown, where it
+takes the page's font and the colours of the light or dark scheme: colours
+become CSS variables of the Material theme (with fallbacks for the file
+opened on its own); every character Markdown would read as syntax becomes a
+character reference; there is one element per line, no indented or blank
+line and no ``<style>`` (each would end or change the HTML block), and no
+``id`` (two diagrams on one page would clash).
 """
 from __future__ import annotations
 
-import math
+import atexit
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from string import Template
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from .catalog import DOCS_DIR, shown
@@ -34,23 +46,8 @@ from .catalog import DOCS_DIR, shown
 DIAGRAMS_DIR = DOCS_DIR / "diagrams"
 """Where the SVG files go: ``docs/diagrams/<name>.svg``."""
 
-TEXT, CODE, SMALL = 14, 13, 12  # font sizes in px; the page's body text is 16 px
-LEADING = 18  # px from one line of text to the next
-
-# Helvetica / Arial advance widths of " " to "~", in 1/1000 em.
-_WIDTHS = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-]
-_SAFETY = 1.1  # San Francisco and Segoe UI run wider than Helvetica
-_MONO = 0.6  # em per character of a monospaced font
-
-# Colours: Material's variables, which follow the light (default) and dark
-# (slate) schemes; the fallback applies when the SVG is opened on its own.
+# Material's variables follow the light (default) and dark (slate) schemes;
+# the fallback applies when the SVG is opened on its own.
 _PALETTE = {
     "fg": "var(--md-default-fg-color, currentColor)",
     "muted": "var(--md-default-fg-color--light, currentColor)",
@@ -63,14 +60,20 @@ _PALETTE = {
     "bad": "var(--md-code-hl-number-color, #d52a2a)",
     "code": "var(--md-code-font-family, ui-monospace, monospace)",
 }
-TONES = ("fg", "muted", "line", "accent", "primary", "good", "bad")
-"""The colours a text, a line or a box may take (``bg`` paints text halos)."""
+# Graphviz needs real colours: each tone is drawn in a stand-in colour of
+# its own, which the SVG then turns back into the tone's variable.
+TONES: Dict[str, str] = {tone: f"#0000{i:02x}" for i, tone in enumerate(
+    ("fg", "muted", "line", "fill", "bg", "accent", "primary", "good", "bad"), start=1)}
+"""The colours a DOT source may use, as ``$name``."""
+_TONE_OF = {colour: tone for tone, colour in TONES.items()}
 
-
-def _tone(tone: str) -> str:
-    if tone not in TONES + ("bg",):
-        raise ValueError(f"unknown tone {tone!r} (known: {', '.join(TONES)})")
-    return f"var(--ipcd-{tone})"
+# Every picture starts from these; sizes are in px (Graphviz's points).
+_DEFAULTS = """\
+graph [bgcolor=transparent, pad=0.04, fontname=Helvetica, outputorder=edgesfirst, newrank=true]
+node [shape=box, style="rounded,filled", color=$line, fillcolor=$fill, fontcolor=$fg,
+      fontname=Helvetica, fontsize=14, penwidth=1.5, margin="0.14,0.08"]
+edge [color=$fg, fontcolor=$muted, fontname=Helvetica, fontsize=12, penwidth=1.5, arrowsize=0.8]
+"""
 
 # Characters that XML or Markdown would read as syntax, written as references.
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
@@ -81,216 +84,116 @@ def _esc(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
-def _n(value: float) -> str:
-    """A coordinate as short, stable text: at most one decimal."""
-    text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+class GraphvizMissing(RuntimeError):
+    """Drawing needs Graphviz's ``dot`` on PATH."""
 
 
-def _spans(label: str) -> List[Tuple[str, bool]]:
-    """Split ``"`empty()` polls"`` into (text, is_code) pieces."""
-    pieces = label.split("`")
+class GraphvizError(ValueError):
+    """Graphviz refused a source, or warned about it (a label too big for
+    its box, an unknown attribute): the message names the diagram."""
+
+
+@lru_cache(maxsize=1)
+def _plugin_dir() -> str:
+    """A Graphviz plugin folder without the Pango text layout.
+
+    With Pango, Graphviz measures text with whatever fonts the machine has,
+    so two machines would draw different bytes. Without it, Graphviz uses
+    its own Helvetica and Courier widths: the same everywhere for a given
+    Graphviz version. The browser sets the text in the page's font anyway.
+    """
+    dot = shutil.which("dot")
+    if dot is None:
+        raise GraphvizMissing("Graphviz's dot is not on PATH (Debian: apt-get install graphviz)")
+    probe = subprocess.run([dot, "-v", "-Tsvg"], input="digraph {}", capture_output=True, text=True, timeout=30)
+    found = re.search(r'libdir = "([^"]+)"', probe.stderr)
+    if not found:
+        raise GraphvizMissing(f"cannot find Graphviz's plugins in the output of {dot} -v")
+    folder = tempfile.mkdtemp(prefix="ipcsnippets-graphviz-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for plugin in Path(found.group(1)).glob("libgvplugin_*"):
+        if plugin.name.startswith(("libgvplugin_core", "libgvplugin_dot_layout", "libgvplugin_neato_layout")):
+            os.symlink(plugin, Path(folder) / plugin.name)
+    subprocess.run([dot, "-c"], env={**os.environ, "GVBINDIR": folder}, check=True, timeout=30)
+    return folder
+
+
+def graphviz(source: str, engine: str = "dot") -> str:
+    """The SVG that Graphviz's ``engine`` draws from a DOT body (without
+    ``digraph { }``), with the [TONES][ipcsnippets.diagrams.TONES] filled in."""
+    text = "digraph {\n" + Template(_DEFAULTS + source).substitute({k: f'"{v}"' for k, v in TONES.items()}) + "}\n"
+    args = ["dot", f"-K{engine}", "-Tsvg"] + (["-n"] if engine == "neato" else [])
+    done = subprocess.run(args, input=text, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "GVBINDIR": _plugin_dir()})
+    if done.returncode != 0 or "Warning" in done.stderr:
+        raise GraphvizError(" / ".join(done.stderr.split("\n")).strip(" /"))
+    return done.stdout
+
+
+# --- Graphviz's SVG, made fit to sit inline in a page ---------------------------------
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_KEPT = ("x", "y", "cx", "cy", "rx", "ry", "d", "points", "text-anchor")
+
+
+def _paint(colour: Optional[str]) -> Optional[str]:
+    if colour is None:
+        return None
+    if colour in ("none", "transparent"):
+        return "none"
+    if colour.lower() not in _TONE_OF:
+        raise ValueError(f"colour {colour!r} is no tone: use $fg, $bad, ... ({', '.join(TONES)})")
+    return f"var(--ipcd-{_TONE_OF[colour.lower()]})"
+
+
+def _element(e: ET.Element) -> Optional[str]:
+    tag = e.tag.replace(_SVG, "")
+    fill, stroke = _paint(e.get("fill", "#000001")), _paint(e.get("stroke"))
+    if tag != "text" and fill == "none" and stroke in (None, "none"):
+        return None  # Graphviz's own background, or an invisible node
+    style = [f"fill:{fill}"] + ([f"stroke:{stroke}"] if stroke else [])
+    if e.get("stroke-width"):
+        style.append(f"stroke-width:{e.get('stroke-width')}px")
+    if e.get("stroke-dasharray"):
+        style.append(f"stroke-dasharray:{e.get('stroke-dasharray').replace(',', ' ')}")
+    attributes = "".join(f' {k}="{_esc(e.get(k))}"' for k in _KEPT if e.get(k) is not None)
+    if tag != "text":
+        return f'<{tag}{attributes} style="{";".join(style)}"/>'
+    style.append(f"font-size:{float(e.get('font-size')):g}px")
+    if e.get("font-weight"):
+        style.append(f"font-weight:{e.get('font-weight')}")
+    # Spaces at either end would collapse; they keep a label off its edge.
+    text = re.sub(r"^ +| +$", lambda m: "\u00a0" * len(m.group()), e.text or "")
+    pieces = text.split("`")
     if len(pieces) % 2 == 0:
-        raise ValueError(f"unbalanced backquotes in {label!r}")
-    return [(p, i % 2 == 1) for i, p in enumerate(pieces) if p]
+        raise ValueError(f"unbalanced backquotes in {e.text!r}")
+    # A code part is one px smaller, as inline code is on the page.
+    size = float(e.get("font-size")) - 1
+    body = "".join(f'<tspan style="font-family:var(--ipcd-code);font-size:{size:g}px">{_esc(p)}</tspan>'
+                   if i % 2 else _esc(p) for i, p in enumerate(pieces) if p)
+    return f'<text{attributes} style="{";".join(style)}">{body}</text>'
 
 
-def text_width(label: str, size: float = TEXT, weight: Optional[str] = None) -> float:
-    """Estimated width in px of a label (backquoted parts in the code font)."""
-    width = 0.0
-    for piece, code in _spans(label):
-        if code:
-            width += len(piece) * _MONO * (size - 1)
-        else:
-            units = sum(_WIDTHS[ord(c) - 32] if 32 <= ord(c) < 127 else 1000 for c in piece)
-            width += units / 1000 * size * _SAFETY * (1.06 if weight == "bold" else 1)
-    return width
+def themed(svg: str, title: str, stamp: str = "") -> str:
+    """Graphviz's SVG as the pages embed it (see the module's description);
+    ``stamp`` goes into its ``data-source`` attribute."""
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(n) for n in root.get("viewBox").split())
+    outer = root.find(f"{_SVG}g")
+    variables = ";".join(f"--ipcd-{k}:{v}" for k, v in _PALETTE.items())
+    lines = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ipc-diagram" role="img" aria-label="{_esc(title)}" '
+        f'data-source="{stamp}" viewBox="0 0 {width:g} {height:g}" width="{width:g}" height="{height:g}" '
+        f'style="{variables};font-family:inherit;max-width:100%;height:auto">',
+        f"<title>{_esc(title)}</title>",
+        f'<g transform="{outer.get("transform")}">',
+    ]
+    lines += [line for e in outer.iter() if e.tag.replace(_SVG, "") in ("path", "polygon", "ellipse", "text")
+              for line in [_element(e)] if line]
+    return "\n".join(lines + ["</g>", "</svg>"]) + "\n"
 
 
-@dataclass
-class Box:
-    """An axis-aligned rectangle: x0, y0 (top left) to x1, y1."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def overlaps(self, other: "Box") -> bool:
-        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
-
-    def inside(self, other: "Box") -> bool:
-        return other.x0 <= self.x0 and self.x1 <= other.x1 and other.y0 <= self.y0 and self.y1 <= other.y1
-
-    def crossed_by(self, a: Tuple[float, float], b: Tuple[float, float]) -> bool:
-        """Whether the segment a-b passes through the inside of the box."""
-        (x0, y0), (x1, y1) = a, b
-        t0, t1 = 0.0, 1.0
-        dx, dy = x1 - x0, y1 - y0
-        for p, q in ((-dx, x0 - self.x0), (dx, self.x1 - x0), (-dy, y0 - self.y0), (dy, self.y1 - y0)):
-            if p == 0:
-                if q <= 0:
-                    return False
-            else:
-                t = q / p
-                if p < 0:
-                    t0 = max(t0, t)
-                else:
-                    t1 = min(t1, t)
-                if t0 >= t1:
-                    return False
-        return True
-
-
-@dataclass
-class _Label:
-    box: Box
-    label: str
-    frame: Optional[Box] = None
-
-
-class Drawing:
-    """An SVG picture being drawn, which remembers where its texts and lines
-    are so that [problems][ipcsnippets.diagrams.Drawing.problems] can check
-    that nothing collides."""
-
-    def __init__(self, width: float, height: float, title: str):
-        self.width, self.height, self.title = width, height, title
-        self.parts: List[str] = []
-        self.labels: List[_Label] = []
-        self.segments: List[Tuple[Tuple[float, float], Tuple[float, float]]] = []
-
-    # -- text ---------------------------------------------------------------
-    def text(self, x: float, y: float, label: str, *, size: float = TEXT, anchor: str = "middle",
-             weight: Optional[str] = None, tone: str = "fg", halo: bool = False,
-             frame: Optional[Box] = None) -> Box:
-        """One line of text; ``y`` is its baseline. Backquoted parts use the
-        code font. ``halo`` paints the background around the letters, so the
-        text stays legible where it lies on a line."""
-        width = text_width(label, size, weight)
-        x0 = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-        box = Box(x0, y - 0.78 * size, x0 + width, y + 0.24 * size)
-        self.labels.append(_Label(box, label, frame))
-        style = [f"fill:{_tone(tone)}", f"font-size:{_n(size)}px"]
-        if weight:
-            style.append(f"font-weight:{weight}")
-        if halo:
-            style += ["stroke:var(--ipcd-bg)", "stroke-width:4px", "stroke-linejoin:round", "paint-order:stroke"]
-        body = "".join(
-            f'<tspan style="font-family:var(--ipcd-code);font-size:{_n(size - 1)}px">{_esc(p)}</tspan>' if code
-            else _esc(p)
-            for p, code in _spans(label)
-        )
-        self.parts.append(f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" style="{";".join(style)}">{body}</text>')
-        return box
-
-    def lines(self, x: float, y: float, lines: Sequence[str], **options) -> None:
-        """Several lines of text, the first baseline at ``y``."""
-        for i, line in enumerate(lines):
-            self.text(x, y + i * LEADING, line, **options)
-
-    # -- shapes -------------------------------------------------------------
-    def rect(self, x: float, y: float, w: float, h: float, *, tone: str = "line", fill: bool = True,
-             dash: bool = False, width: float = 1.5, radius: float = 4) -> Box:
-        style = [f"fill:{'var(--ipcd-fill)' if fill else 'none'}", f"stroke:{_tone(tone)}",
-                 f"stroke-width:{_n(width)}px"]
-        if dash:
-            style.append("stroke-dasharray:6 4")
-        self.parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(radius)}" '
-                          f'style="{";".join(style)}"/>')
-        corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-        self.segments += list(zip(corners, corners[1:] + corners[:1]))
-        return Box(x, y, x + w, y + h)
-
-    def box(self, x: float, y: float, w: float, h: float, lines: Union[str, Sequence[str]], *,
-            tone: str = "line", weight: Optional[str] = None, size: float = TEXT, **options) -> Box:
-        """A rounded box with lines of text centred in it."""
-        lines = [lines] if isinstance(lines, str) else list(lines)
-        frame = self.rect(x, y, w, h, tone=tone, width=2 if tone in ("bad", "good", "accent") else 1.5, **options)
-        top = y + h / 2 - (len(lines) - 1) * LEADING / 2 + 0.33 * size
-        for i, line in enumerate(lines):
-            self.text(x + w / 2, top + i * LEADING, line, size=size, weight=weight,
-                      frame=Box(frame.x0 + 4, frame.y0 + 2, frame.x1 - 4, frame.y1 - 2))
-        return frame
-
-    def line(self, points: Sequence[Tuple[float, float]], *, tone: str = "line", dash: bool = False,
-             width: float = 1.5, solid: bool = True) -> None:
-        """A polyline. A solid line must not cross any text; a lane line
-        (``solid=False``) may, under a text's halo."""
-        style = ["fill:none", f"stroke:{_tone(tone)}", f"stroke-width:{_n(width)}px"]
-        if dash:
-            style.append("stroke-dasharray:6 4")
-        d = " ".join(("M" if i == 0 else "L") + f"{_n(x)} {_n(y)}" for i, (x, y) in enumerate(points))
-        self.parts.append(f'<path d="{d}" style="{";".join(style)}"/>')
-        if solid:
-            self.segments += list(zip(points, points[1:]))
-
-    def arrow(self, points: Sequence[Tuple[float, float]], *, tone: str = "fg", dash: bool = False,
-              both: bool = False) -> None:
-        """A polyline ending in an arrowhead (at both ends with ``both``)."""
-        points = list(points)
-        shaft = list(points)
-        shaft[-1] = self._head(points[-2], points[-1], tone)
-        if both:
-            shaft[0] = self._head(points[1], points[0], tone)
-        self.line(shaft, tone=tone, dash=dash)
-
-    def _head(self, a, b, tone: str) -> Tuple[float, float]:
-        (x0, y0), (x1, y1) = a, b
-        length = math.hypot(x1 - x0, y1 - y0)
-        ux, uy = (x1 - x0) / length, (y1 - y0) / length
-        bx, by = x1 - 9 * ux, y1 - 9 * uy
-        px, py = -uy * 4.5, ux * 4.5
-        d = f"M{_n(x1)} {_n(y1)}L{_n(bx + px)} {_n(by + py)}L{_n(bx - px)} {_n(by - py)}Z"
-        self.parts.append(f'<path d="{d}" style="fill:{_tone(tone)};stroke:none"/>')
-        self.segments.append(((bx, by), (x1, y1)))
-        return (bx + ux, by + uy)
-
-    def number(self, x: float, y: float, n: int) -> None:
-        """A step number in a circle centred on (x, y)."""
-        self.parts.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="10" '
-                          'style="fill:var(--ipcd-primary);stroke:none"/>')
-        self.parts.append(f'<text x="{_n(x)}" y="{_n(y + 4.5)}" text-anchor="middle" '
-                          f'style="fill:var(--ipcd-bg);font-size:{SMALL}px;font-weight:bold">{n}</text>')
-        self.labels.append(_Label(Box(x - 10, y - 10, x + 10, y + 10), str(n)))
-
-    def cross(self, x: float, y: float, tone: str = "bad") -> None:
-        """An X that strikes out what is under it."""
-        self.line([(x - 6, y - 6), (x + 6, y + 6)], tone=tone, width=2.5)
-        self.line([(x - 6, y + 6), (x + 6, y - 6)], tone=tone, width=2.5)
-
-    # -- output -------------------------------------------------------------
-    def svg(self) -> str:
-        """The SVG text: one element per line, nothing indented, no blank line."""
-        variables = ";".join(f"--ipcd-{k}:{v}" for k, v in _PALETTE.items())
-        head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="ipc-diagram" role="img" aria-label="{_esc(self.title)}" '
-            f'viewBox="0 0 {_n(self.width)} {_n(self.height)}" width="{_n(self.width)}" height="{_n(self.height)}" '
-            f'style="{variables};font-family:inherit;max-width:100%;height:auto">'
-        )
-        return "\n".join([head, f"<title>{_esc(self.title)}</title>", *self.parts, "</svg>"]) + "\n"
-
-    def problems(self) -> List[str]:
-        """Texts that overlap, cross a solid line, leave their frame or the picture."""
-        found = []
-        canvas = Box(0, 0, self.width, self.height)
-        for i, a in enumerate(self.labels):
-            if not a.box.inside(canvas):
-                found.append(f"{a.label!r} leaves the picture")
-            if a.frame and not a.box.inside(a.frame):
-                found.append(f"{a.label!r} does not fit in its box")
-            for b in self.labels[i + 1:]:
-                if a.box.overlaps(b.box):
-                    found.append(f"{a.label!r} overlaps {b.label!r}")
-            shrunk = Box(a.box.x0 + 1, a.box.y0 + 1, a.box.x1 - 1, a.box.y1 - 1)
-            for s in self.segments:
-                if shrunk.crossed_by(*s):
-                    found.append(f"{a.label!r} is crossed by a line from {s[0]} to {s[1]}")
-                    break
-        return found
-
-
-# --- timelines ----------------------------------------------------------------
+# --- timelines ------------------------------------------------------------------------
 
 @dataclass
 class Note:
@@ -309,7 +212,6 @@ class Msg:
     dst: str
     text: str
     tone: str = "fg"
-    dash: bool = False
 
 
 @dataclass
@@ -337,126 +239,131 @@ class Row:
     n: Optional[int] = None
 
 
-def timeline(title: str, lanes: Sequence[Tuple[str, str]], rows: Sequence[Row], width: float = 680) -> Drawing:
-    """A sequence diagram: one vertical lane per process or thread, time
-    running down, one row per moment."""
-    margin, header, gap = 30, 34, 14
+def _q(*lines: str) -> str:
+    """A DOT string of one or more centred lines."""
+    return '"' + "\\n".join(t.replace("\\", "\\\\").replace('"', '\\"') for t in lines) + '"'
+
+
+def timeline(lanes: Sequence[Tuple[str, str]], rows: Sequence[Row], width: float = 680) -> str:
+    """A sequence diagram as a DOT body for ``neato -n``: one vertical lane
+    per process or thread, time running down, one row per moment. Each
+    row is as tall as its tallest note; Graphviz sizes the boxes."""
+    margin, header, gap, leading = 30, 34, 14, 18
     lane_w = (width - margin) / len(lanes)
     xs = {key: margin + lane_w * (i + 0.5) for i, (key, _) in enumerate(lanes)}
+    out: List[str] = []
+    points = iter(range(10 ** 6))
 
-    def note_size(note: Note) -> Tuple[float, float, List[str]]:
-        lines = [note.text] if isinstance(note.text, str) else list(note.text)
-        w = max(text_width(line) for line in lines) + 20
-        return w, len(lines) * LEADING + 12, lines
+    def at(x: float, y: float) -> str:
+        """An invisible node at (x, y), y counted down from the top."""
+        name = f"p{next(points)}"
+        out.append(f'{name} [shape=point, width=0, style=invis, pos="{x:g},{-y:g}!"]')
+        return name
 
+    def line(a: str, b: str, **attrs: str) -> None:
+        out.append(f"{a} -> {b} [dir=none, {', '.join(f'{k}={v}' for k, v in attrs.items())}]")
+
+    def lines_of(note: Note) -> List[str]:
+        return [note.text] if isinstance(note.text, str) else list(note.text)
+
+    y, ends = header + 22.0, {}
     layout = []
-    y = header + 22
     for row in rows:
-        notes = [s for s in row.steps if isinstance(s, Note)]
-        msgs = [s for s in row.steps if isinstance(s, Msg)]
-        h = max([note_size(n)[1] for n in notes] + [40 if msgs else 0, 30])
-        layout.append((row, y, h))
-        y += h + gap
-    waits = any(isinstance(s, Forever) for row in rows for s in row.steps)
-    bottom = y + (36 if waits else 8)  # room to show a wait that never ends
-    d = Drawing(width, bottom + 2, title)
-
-    # The lanes first, so that everything else is drawn over them.
-    ends: Dict[str, Tuple[float, str]] = {}
-    for row, top, h in layout:
+        notes = {s.lane: s for s in row.steps if isinstance(s, Note)}
+        h = max([len(lines_of(n)) * leading + 12 for n in notes.values()] + [30, 52 if any(
+            isinstance(s, Msg) for s in row.steps) else 0])
+        layout.append((row, notes, y + h / 2))
         for s in row.steps:
             if isinstance(s, (Stop, Forever)):
-                note = next((n for n in row.steps if isinstance(n, Note) and n.lane == s.lane), None)
-                at = top + (h + note_size(note)[1]) / 2 if note else top + h / 2
-                if isinstance(s, Stop):
-                    ends[s.lane] = (at + 8, "stop")
-                else:
-                    ends[s.lane] = (at, "forever")
-    for key, label in lanes:
-        x = xs[key]
-        d.box(x - lane_w / 2 + 6, 0.75, lane_w - 12, header, label, weight="bold")
-        end, how = ends.get(key, (bottom, "open"))
-        d.line([(x, header + 0.75), (x, end)], tone="line", solid=False)
-        if how == "stop":
-            d.line([(x - 10, end), (x + 10, end)], tone="muted", width=2.5, solid=False)
-        elif how == "forever":
-            d.line([(x, end), (x, bottom)], tone="bad", dash=True, width=2.5, solid=False)
+                below = len(lines_of(notes[s.lane])) * leading / 2 + 6 if s.lane in notes else 0
+                ends[s.lane] = (y + h / 2 + below + (8 if isinstance(s, Stop) else 0), type(s))
+        y += h + gap
+    bottom = y + (36 if any(how is Forever for _, how in ends.values()) else 8)
 
-    for row, top, h in layout:
-        mid = top + h / 2
+    for i, (key, label) in enumerate(lanes):
+        out.append(f'lane{i} [label={_q(label)}, fontname="Helvetica-Bold", fixedsize=true, '
+                   f'width={(lane_w - 12) / 72:.4f}, height={header / 72:.4f}, '
+                   f'pos="{xs[key]:g},{-(header / 2 + 0.75):g}!"]')
+        end, how = ends.get(key, (bottom, None))
+        line(f"lane{i}", at(xs[key], end), color="$line")
+        if how is Stop:
+            line(at(xs[key] - 10, end), at(xs[key] + 10, end), color="$muted", penwidth="2.5")
+        elif how is Forever:
+            line(at(xs[key], end), at(xs[key], bottom), color="$bad", penwidth="2.5", style="dashed")
+    for r, (row, notes, mid) in enumerate(layout):
         if row.n is not None:
-            d.number(12, mid, row.n)
-        boxes: Dict[str, Box] = {}
-        for s in row.steps:
-            if isinstance(s, Note):
-                w, nh, lines = note_size(s)
-                if w > lane_w - 8:
-                    raise ValueError(f"{title[:30]!r}: note {s.text!r} is wider than its lane")
-                boxes[s.lane] = d.box(xs[s.lane] - w / 2, mid - nh / 2, w, nh, lines, tone=s.tone)
+            out.append(f'n{r} [label="{row.n}", shape=circle, fixedsize=true, width={20 / 72:.4f}, '
+                       f'style=filled, color=$primary, fillcolor=$primary, fontcolor=$bg, '
+                       f'fontname="Helvetica-Bold", fontsize=12, pos="12,{-mid:g}!"]')
+        for lane, note in notes.items():
+            out.append(f'note{r}_{lane} [label={_q(*lines_of(note))}, color=${note.tone}, '
+                       f'penwidth={2 if note.tone in ("bad", "good", "accent") else 1.5}, '
+                       f'pos="{xs[lane]:g},{-mid:g}!"]')
         for s in row.steps:
             if isinstance(s, Msg):
-                x0, x1 = xs[s.src], xs[s.dst]
-                sign = 1 if x1 > x0 else -1
-                if s.src in boxes:
-                    x0 = boxes[s.src].x1 if sign > 0 else boxes[s.src].x0
-                if s.dst in boxes:
-                    x1 = boxes[s.dst].x0 if sign > 0 else boxes[s.dst].x1
-                ay = mid if (s.src in boxes or s.dst in boxes) else mid + 9
-                d.arrow([(x0 + sign * 2, ay), (x1 - sign * 2, ay)], tone=s.tone, dash=s.dash)
-                d.text((x0 + x1) / 2, ay - 8, s.text, halo=True)
-    return d
+                ends_ = [f"note{r}_{lane}" if lane in notes else at(xs[lane], mid) for lane in (s.src, s.dst)]
+                out.append(f"{ends_[0]} -> {ends_[1]} [color=${s.tone}]")
+                # The label is a node of its own, over the part of the arrow
+                # that shows (a note takes about two fifths of its lane), and
+                # painted over the lanes it crosses.
+                sign = 1 if xs[s.dst] > xs[s.src] else -1
+                x = (xs[s.src] + xs[s.dst]) / 2 + sign * lane_w / 5 * ((s.src in notes) - (s.dst in notes))
+                out.append(f'label{next(points)} [label={_q(s.text)}, shape=box, style=filled, penwidth=0, '
+                           f'color=$bg, fillcolor=$bg, margin="0.02,0", height=0, width=0, fontsize=14, '
+                           f'pos="{x:g},{-(mid - 26):g}!"]')
+    return "\n".join(out) + "\n"
 
 
-# --- the diagrams -----------------------------------------------------------------
+# --- the diagrams -----------------------------------------------------------------------
 
-def queue_anatomy() -> Drawing:
-    """What a multiprocessing.Queue is made of, and where empty() and qsize() look."""
-    d = Drawing(680, 286, "How a multiprocessing.Queue is built: each putting process has a buffer and a "
-                          "feeder thread that writes into one shared pipe, under a writer lock; get() reads under a "
-                          "reader lock. put() acquires a semaphore and get() releases it. qsize() reads the "
-                          "semaphore, empty() polls the pipe: that is why they can disagree.")
-    # Where qsize() looks.
-    d.text(340, 16, "`qsize()` = maxsize minus the semaphore's value", tone="accent")
-    d.arrow([(340, 22), (340, 54)], tone="accent")
-    # The two processes.
-    d.rect(0.75, 30, 200, 214, dash=True, fill=False, tone="muted")
-    d.text(12, 48, "each process that puts", anchor="start", size=SMALL, tone="muted")
-    d.rect(479.25, 30, 200, 214, dash=True, fill=False, tone="muted")
-    d.text(668, 48, "a process that gets", anchor="end", size=SMALL, tone="muted")
-    # Left: put() hands the item to the buffer; the feeder pickles and writes it.
-    d.box(12, 60, 176, 36, "`put(x)` returns at once")
-    d.arrow([(100, 96), (100, 120)])
-    d.text(108, 113, "appends x", anchor="start", size=SMALL, tone="muted")
-    d.box(12, 120, 176, 36, "buffer: a deque")
-    d.arrow([(100, 156), (100, 176)])
-    d.box(12, 176, 176, 54, ["feeder thread: pickles", "x, then writes it"])
-    # Middle: what every process shares.
-    sem = d.box(272, 54, 136, 48, ["`BoundedSemaphore`", "`(maxsize)`"])
-    d.arrow([(188, 78), (sem.x0, 78)])
-    d.text(230, 72, "acquires", size=SMALL, tone="muted")
-    d.box(226, 124, 108, 30, "writer lock", size=SMALL)
-    d.box(346, 124, 108, 30, "reader lock", size=SMALL)
-    d.line([(280, 154), (280, 185)], tone="muted", dash=True)
-    d.line([(400, 154), (400, 185)], tone="muted", dash=True)
-    pipe = d.box(226, 185, 228, 36, "`Pipe(duplex=False)`", tone="primary")
-    d.arrow([(188, 203), (pipe.x0, 203)])
-    # Right: get() reads the pipe and gives the semaphore back.
-    get = d.box(492, 176, 176, 54, ["`get()`: reads one", "item, unpickles it"])
-    d.arrow([(pipe.x1, 203), (get.x0, 203)])
-    d.arrow([(580, get.y0), (580, 78), (sem.x1, 78)])
-    d.text(588, 130, "releases", anchor="start", size=SMALL, tone="muted")
-    # Where empty() looks.
-    d.arrow([(340, 254), (340, pipe.y1)], tone="accent")
-    d.text(340, 276, "`empty()`: is there data in the pipe?", tone="accent")
-    return d
+def queue_anatomy() -> str:
+    """What a multiprocessing.Queue is made of, and where empty() and qsize() look.
+
+    Placed by hand (``neato -n``), as [pipe_ends][ipcsnippets.diagrams.pipe_ends]."""
+    return r"""
+node [fixedsize=true]
+{ node [label="", style="dashed,rounded", color=$muted, width=2.78, height=2.97]
+  put_frame [pos="101,-137"]
+  get_frame [pos="579,-137"] }
+{ node [width=2.44, height=0.5]
+  put [label="`put(x)` returns at once", pos="100,-78"]
+  buffer [label="buffer: a deque", pos="100,-138"]
+  feeder [label="feeder thread: pickles\nx, then writes it", height=0.75, pos="100,-203"]
+  get [label="`get()`: reads one\nitem, unpickles it", height=0.75, pos="580,-203"] }
+sem [label="`BoundedSemaphore`\n`(maxsize)`", width=2.2, height=0.72, pos="340,-78"]
+writer [label="writer lock", fontsize=12, width=1.5, height=0.42, pos="280,-139"]
+reader [label="reader lock", fontsize=12, width=1.5, height=0.42, pos="400,-139"]
+pipe [label="`Pipe(duplex=False)`", color=$primary, width=3.17, height=0.5, pos="340,-203"]
+{ node [shape=point, width=0, style=invis]
+  writer_foot [pos="280,-185"]
+  reader_foot [pos="400,-185"]
+  elbow [pos="580,-78"] }
+{ node [shape=plaintext, style="", fontcolor=$accent, fixedsize=false, width=0, height=0, margin=0]
+  qsize [label="`qsize()` = maxsize minus the semaphore's value", pos="340,-11"]
+  empty [label="`empty()`: is there data in the pipe?", pos="340,-271"] }
+{ node [shape=plaintext, style="", fontsize=12, fontcolor=$muted, height=0.3, margin=0]
+  put_label [label="each process that puts\l", width=2.6, pos="107,-44"]
+  get_label [label="a process that gets\r", width=2.6, pos="573,-44"]
+  appends [label="appends x\l", width=1, pos="144,-109"]
+  acquires [label="acquires", width=0.8, pos="230,-68"]
+  releases [label="releases\l", width=1, pos="624,-126"] }
+put -> buffer
+buffer -> feeder
+put -> sem
+feeder -> pipe
+pipe -> get
+get -> elbow [dir=none]
+elbow -> sem
+writer -> writer_foot [dir=none, style=dashed, color=$muted]
+reader -> reader_foot [dir=none, style=dashed, color=$muted]
+qsize -> sem [color=$accent]
+empty -> pipe [color=$accent]
+"""
 
 
-def race_timeline() -> Drawing:
+def race_timeline() -> str:
     """Two consumers, one item left: both pass empty(), one get() wins."""
     return timeline(
-        "The empty()-then-get() race as a timeline: with one item left, both consumers see empty() return "
-        "False; consumer 1 takes the item; consumer 2 blocks in get() for ever, and the parent's join() waits "
-        "for ever.",
         [("parent", "parent"), ("queue", "queue"), ("c1", "consumer 1"), ("c2", "consumer 2")],
         [
             Row([Note("queue", "1 item left"), Note("parent", "`join()`")]),
@@ -470,12 +377,9 @@ def race_timeline() -> Drawing:
     )
 
 
-def sentinel_timeline() -> Drawing:
+def sentinel_timeline() -> str:
     """The fix: the producer puts one sentinel per consumer."""
     return timeline(
-        "The sentinel fix as a timeline: the parent puts the items, then one sentinel per consumer; each "
-        "consumer blocks in get() until its sentinel arrives and then stops; the parent collects the results "
-        "and joins both.",
         [("parent", "parent"), ("queue", "queue"), ("c1", "consumer 1"), ("c2", "consumer 2")],
         [
             Row([Msg("parent", "queue", "items"), Note("queue", "items")], n=1),
@@ -489,12 +393,9 @@ def sentinel_timeline() -> Drawing:
     )
 
 
-def timeout_fix_timeline() -> Drawing:
+def timeout_fix_timeline() -> str:
     """The taught timeout fix: the consumers see an empty pipe too early."""
     return timeline(
-        "The taught timeout fix loses items: the parent's feeder thread has not written the next item yet, so "
-        "the pipe is empty for a moment; the consumers see empty() return True and stop; the rest fills the pipe, "
-        "nobody reads it, and the parent waits at exit for its feeder for ever.",
         [("main", "parent"), ("feeder", "parent's feeder"), ("pipe", "pipe"), ("cons", "consumers")],
         [
             Row([Msg("main", "feeder", "`put(item 1)`"), Note("feeder", "buffer: item 1")], n=1),
@@ -510,137 +411,138 @@ def timeout_fix_timeline() -> Drawing:
     )
 
 
-def join_deadlock() -> Drawing:
+def join_deadlock() -> str:
     """Joining before draining: four waits in a circle."""
-    d = Drawing(680, 250, "Joining before draining is a circle of waits: the parent's join() waits for the child; "
-                          "the child's exit waits for its feeder thread; the feeder waits for room in the pipe; "
-                          "the full pipe waits for a reader, and the only reader is the parent, inside join().")
-    w, h = 250, 54
-    parent = d.box(20, 20, w, h, ["parent: `p.join()`", "before `q.get()`"], tone="bad")
-    child = d.box(410, 20, w, h, ["child: returned from its", "target, now exiting"], tone="bad")
-    feeder = d.box(410, 176, w, h, ["child's feeder thread:", "writing into the pipe"], tone="bad")
-    pipe = d.box(20, 176, w, h, ["the pipe: full (64 KiB)", "until someone reads it"], tone="bad")
-    d.arrow([(parent.x1, 47), (child.x0, 47)])
-    d.text(340, 39, "waits for the child", size=SMALL, tone="muted")
-    d.arrow([(535, child.y1), (535, feeder.y0)])
-    d.text(545, 130, "waits for its feeder", anchor="start", size=SMALL, tone="muted")
-    d.arrow([(feeder.x0, 203), (pipe.x1, 203)])
-    d.text(340, 195, "waits for room", size=SMALL, tone="muted")
-    d.arrow([(145, pipe.y0), (145, parent.y1)])
-    d.text(135, 118, "waits for a reader:", anchor="end", size=SMALL, tone="muted")
-    d.text(135, 134, "the parent, in `join()`", anchor="end", size=SMALL, tone="muted")
-    return d
+    return r"""
+graph [nodesep=1.6, ranksep=1.0]
+node [color=$bad, penwidth=2, width=3.2]
+parent [label="parent: `p.join()`\nbefore `q.get()`"]
+child [label="child: returned from its\ntarget, now exiting"]
+pipe [label="the pipe: full (64 KiB)\nuntil someone reads it"]
+feeder [label="child's feeder thread:\nwriting into the pipe"]
+{rank=same; parent -> child [label="waits for the child"]}
+{rank=same; pipe -> feeder [dir=back, label="waits for room"]}
+child -> feeder [label=" waits for its feeder"]
+parent -> pipe [dir=back, label=" waits for a reader:\n the parent, in `join()`"]
+"""
 
 
-def pipe_ends() -> Drawing:
-    """Pipe() and Pipe(duplex=False), and which copies must be closed for EOF."""
-    d = Drawing(680, 422, "Pipe() is duplex: both ends send and receive. Pipe(duplex=False) returns the receive "
-                          "end first and the send end second, and each end refuses the other direction with "
-                          "OSError. recv() raises EOFError only when every copy of the other end is closed: the "
-                          "parent must close its own copy of child_end right after start().")
-    # Top left: duplex.
-    d.text(12, 18, "`Pipe()`: duplex", anchor="start", weight="bold")
-    d.box(12, 48, 120, 36, "`parent_end`")
-    d.box(212, 48, 120, 36, "`child_end`")
-    d.arrow([(132, 66), (212, 66)], both=True)
-    d.text(172, 104, "both ends send and receive", size=SMALL, tone="muted")
-    d.text(172, 120, "(a socket pair on POSIX)", size=SMALL, tone="muted")
-    # Top right: one way.
-    d.text(362, 18, "`Pipe(duplex=False)`: one way", anchor="start", weight="bold")
-    d.text(362, 36, "returns `(receive_end, send_end)`", anchor="start", size=SMALL, tone="muted")
-    receive = d.box(362, 48, 120, 36, "`receive_end`")
-    send = d.box(560, 48, 108, 36, "`send_end`")
-    d.arrow([(send.x0, 66), (receive.x1, 66)])
-    d.text(521, 58, "`send()`", size=SMALL)
-    d.text(515, 104, "each end refuses the other", size=SMALL, tone="muted")
-    d.text(515, 120, "direction with `OSError`", size=SMALL, tone="muted")
-    # Bottom: EOF needs every copy of the sending end closed.
-    d.line([(0, 140), (680, 140)], tone="line")
-    d.text(12, 166, "EOF: the child sends on `child_end`, the parent reads `parent_end`",
-           anchor="start", weight="bold")
-    d.rect(0.75, 180, 400, 196, dash=True, fill=False, tone="muted")
-    d.text(12, 200, "parent", anchor="start", size=SMALL, tone="muted")
-    d.rect(439.25, 180, 240, 196, dash=True, fill=False, tone="muted")
-    d.text(668, 200, "child", anchor="end", size=SMALL, tone="muted")
-    reader = d.box(16, 214, 170, 36, "`parent_end.recv()`")
-    copy = d.box(16, 306, 170, 54, ["its own copy", "of `child_end`"], tone="bad")
-    sender = d.box(456, 214, 208, 36, "`child_end.send()`")
-    d.arrow([(sender.x0, 232), (reader.x1, 232)])
-    d.text(321, 224, "messages", size=SMALL)
-    d.text(560, 276, "closed when the child exits", size=SMALL, tone="muted")
-    d.arrow([(101, copy.y0), (101, reader.y1)], tone="bad", dash=True)
-    d.text(110, 282, "could still send: no EOF", anchor="start", size=SMALL, tone="bad")
-    d.text(200, 328, "`child_end.close()`", anchor="start", size=SMALL, tone="good")
-    d.text(200, 346, "right after `start()`", anchor="start", size=SMALL, tone="good")
-    d.text(340, 410, "`recv()` raises `EOFError` only once every copy of `child_end` is closed", tone="accent")
-    return d
+def pipe_ends() -> str:
+    """Pipe() and Pipe(duplex=False), and which copies must be closed for EOF.
+
+    Three pictures in one, each placed by hand (``neato -n``): ``pos`` is
+    a node's centre in px, y negative downwards; ``\\l`` ends a line set
+    flush left in its fixed-width node, ``\\r`` flush right."""
+    return r"""
+node [fixedsize=true, height=0.5]
+top_left [pos="0,0", style=invis, shape=point, width=0]
+bottom_right [pos="680,-422", style=invis, shape=point, width=0]
+parent_frame [label="", style="dashed,rounded", color=$muted, width=5.56, height=2.72, pos="201,-278"]
+child_frame [label="", style="dashed,rounded", color=$muted, width=3.33, height=2.72, pos="559,-278"]
+duplex_title [label="`Pipe()`: duplex\l", fontname="Helvetica-Bold", shape=plaintext, style="",
+              width=2.2, pos="91,-13"]
+parent_end [label="`parent_end`", width=1.67, pos="72,-66"]
+child_end [label="`child_end`", width=1.67, pos="272,-66"]
+duplex_note [label="both ends send and receive\n(a socket pair on POSIX)", shape=plaintext, style="",
+             fontsize=12, fontcolor=$muted, fixedsize=false, width=0, height=0, margin=0, pos="172,-108"]
+one_way_title [label="`Pipe(duplex=False)`: one way\l", fontname="Helvetica-Bold", shape=plaintext, style="",
+               width=4.2, pos="513,-13"]
+returns [label="returns `(receive_end, send_end)`\l", shape=plaintext, style="", fontsize=12,
+         fontcolor=$muted, width=4.2, height=0.3, margin=0, pos="513,-32"]
+receive_end [label="`receive_end`", width=1.67, pos="422,-66"]
+send_end [label="`send_end`", width=1.5, pos="614,-66"]
+send_label [label="`send()`", shape=plaintext, style="", fontsize=12, width=0.7, height=0.3, margin=0, pos="521,-54"]
+one_way_note [label="each end refuses the other\ndirection with `OSError`", shape=plaintext, style="",
+              fontsize=12, fontcolor=$muted, fixedsize=false, width=0, height=0, margin=0, pos="515,-108"]
+rule_left [shape=point, width=0, style=invis, pos="0,-140"]
+rule_right [shape=point, width=0, style=invis, pos="680,-140"]
+eof_title [label="EOF: the child sends on `child_end`, the parent reads `parent_end`\l",
+           fontname="Helvetica-Bold", shape=plaintext, style="", width=9.0, pos="336,-161"]
+parent_label [label="parent\l", shape=plaintext, style="", fontsize=12, fontcolor=$muted, width=1.5,
+              height=0.3, margin=0, pos="66,-196"]
+child_label [label="child\r", shape=plaintext, style="", fontsize=12, fontcolor=$muted, width=1.5,
+             height=0.3, margin=0, pos="614,-196"]
+recv [label="`parent_end.recv()`", width=2.36, pos="101,-232"]
+copy [label="its own copy\nof `child_end`", color=$bad, penwidth=2, width=2.36, height=0.75, pos="101,-333"]
+send [label="`child_end.send()`", width=2.89, pos="560,-232"]
+messages [label="messages", shape=plaintext, style="", fontsize=12, width=0.9, height=0.3, margin=0, pos="321,-220"]
+exits [label="closed when the child exits", shape=plaintext, style="", fontsize=12, fontcolor=$muted,
+       fixedsize=false, width=0, height=0, margin=0, pos="560,-272"]
+no_eof [label="could still send: no EOF\l", shape=plaintext, style="", fontsize=12, fontcolor=$bad,
+        width=2.8, height=0.3, margin=0, pos="211,-278"]
+close [label="`child_end.close()`\lright after `start()`\l", shape=plaintext, style="", fontsize=12,
+       fontcolor=$good, width=2.2, height=0.5, pos="280,-333"]
+eof [label="`recv()` raises `EOFError` only once every copy of `child_end` is closed", shape=plaintext,
+     style="", fontcolor=$accent, fixedsize=false, width=0, height=0, margin=0, pos="340,-405"]
+parent_end -> child_end [dir=both]
+send_end -> receive_end
+rule_left -> rule_right [dir=none, color=$line]
+send -> recv
+copy -> recv [color=$bad, style=dashed]
+"""
 
 
-def start_methods() -> Drawing:
+def start_methods() -> str:
     """fork, spawn and forkserver: what the child starts from."""
-    d = Drawing(680, 396, "What a child starts from. fork: a copy of the parent at start(), with nothing imported "
-                          "again. spawn: a fresh interpreter that imports the main module as __mp_main__ and "
-                          "receives the target and its arguments by pickle. forkserver: a child forked from a "
-                          "server process, a fresh interpreter started once, never from your program.")
-    cols = {"fork": 4, "spawn": 232, "forkserver": 460}
-    w = 216
-    for name, x in cols.items():
-        d.text(x + w / 2, 18, f"`{name}`", weight="bold", size=TEXT + 2)
-        d.box(x, 30, w, 54, ["your program, as it is", "at `start()`"])
-    cx = {k: x + w / 2 for k, x in cols.items()}
-    # fork
-    d.arrow([(cx["fork"], 84), (cx["fork"], 186)])
-    d.text(cx["fork"] + 8, 140, "copied by `os.fork()`", anchor="start", size=SMALL, tone="muted")
-    d.box(cols["fork"], 186, w, 110, ["a copy of the parent:", "its memory, modules with", "their current values,",
-                                      "only the calling thread"], tone="primary")
-    # spawn
-    d.arrow([(cx["spawn"], 84), (cx["spawn"], 186)])
-    d.text(cx["spawn"] + 8, 140, "a new interpreter", anchor="start", size=SMALL, tone="muted")
-    d.box(cols["spawn"], 186, w, 110, ["a fresh interpreter that", "imports your main module",
-                                       "as `__mp_main__`, then gets", "target and args by pickle"],
-          tone="primary")
-    # forkserver
-    server = d.box(cols["forkserver"], 108, w, 54, ["server: a fresh interpreter,", "started once"])
-    d.arrow([(cx["forkserver"], 84), (cx["forkserver"], server.y0)])
-    d.arrow([(cx["forkserver"], server.y1), (cx["forkserver"], 186)])
-    d.text(cx["forkserver"] + 8, 178, "forks", anchor="start", size=SMALL, tone="muted", halo=True)
-    d.box(cols["forkserver"], 186, w, 110, ["forked from the server,", "not from your program;",
-                                            "imports your main module", "as `__mp_main__`, then gets",
-                                            "target and args by pickle"],
-          tone="primary")
-    # Start-up time and where it is the default.
-    facts = {
-        "fork": ["starts in a few ms", "Linux default up to 3.13"],
-        "spawn": ["tens of ms or more", "default on macOS, Windows"],
-        "forkserver": ["first child slow, then quick", "Linux default from 3.14"],
-    }
-    for name, (speed, default) in facts.items():
-        d.text(cx[name], 322, speed, size=SMALL)
-        d.text(cx[name], 340, default, size=SMALL, tone="muted")
-    d.line([(0, 358), (680, 358)], tone="line")
-    d.text(340, 384, "only `fork` children see what `main()` changed after import", tone="accent")
-    return d
+    return r"""
+graph [nodesep=0.25, ranksep=0.35, fontsize=16, fontname="Helvetica-Bold"]
+node [width=2.8]
+subgraph cluster_fork {
+  label="`fork`"; color=transparent
+  fork_program [label="your program, as it is\nat `start()`"]
+  fork_child [label="a copy of the parent:\nits memory, modules with\ntheir current values,\n\
+only the calling thread", color=$primary, height=1.5]
+  node [shape=plaintext, style="", fontsize=12]
+  fork_facts [label="starts in a few ms\nLinux default up to 3.13"]
+  fork_program -> fork_child [minlen=2, label="   copied by `os.fork()`"]
+}
+subgraph cluster_spawn {
+  label="`spawn`"; color=transparent
+  spawn_program [label="your program, as it is\nat `start()`"]
+  spawn_child [label="a fresh interpreter that\nimports your main module\n\
+as `__mp_main__`, then gets\ntarget and args by pickle", color=$primary, height=1.5]
+  node [shape=plaintext, style="", fontsize=12]
+  spawn_facts [label="tens of ms or more\ndefault on macOS, Windows"]
+  spawn_program -> spawn_child [minlen=2, label="   a new interpreter"]
+}
+subgraph cluster_forkserver {
+  label="`forkserver`"; color=transparent
+  forkserver_program [label="your program, as it is\nat `start()`"]
+  server [label="server: a fresh interpreter,\nstarted once"]
+  forkserver_child [label="forked from the server,\nnot from your program;\nimports your main module\n\
+as `__mp_main__`, then gets\ntarget and args by pickle", color=$primary, height=1.5]
+  node [shape=plaintext, style="", fontsize=12]
+  forkserver_facts [label="first child slow, then quick\nLinux default from 3.14"]
+  forkserver_program -> server
+  server -> forkserver_child [label="   forks"]
+}
+bottom [label="only `fork` children see what `main()` changed after import", shape=plaintext, style="",
+        fontcolor=$accent]
+fork_child -> fork_facts -> bottom [style=invis]
+spawn_child -> spawn_facts -> bottom [style=invis]
+forkserver_child -> forkserver_facts -> bottom [style=invis]
+"""
 
 
-def manager_proxy() -> Drawing:
+def manager_proxy() -> str:
     """A Manager queue: proxies in each process, one queue.Queue in the server."""
-    d = Drawing(680, 196, "A Manager queue: the queue.Queue lives in the manager's server process; every process "
-                          "holds a proxy, and each call on it is a request to the server that waits for the answer.")
-    d.rect(0.75, 0.75, 200, 86, dash=True, fill=False, tone="muted")
-    d.text(12, 20, "your process", anchor="start", size=SMALL, tone="muted")
-    left = d.box(16, 34, 170, 40, "proxy `q`")
-    d.rect(0.75, 108, 200, 86, dash=True, fill=False, tone="muted")
-    d.text(12, 128, "a child or a Pool worker", anchor="start", size=SMALL, tone="muted")
-    other = d.box(16, 142, 170, 40, "proxy `q`")
-    d.rect(439.25, 0.75, 240, 193.5, dash=True, fill=False, tone="muted")
-    d.text(668, 20, "the manager's server process", anchor="end", size=SMALL, tone="muted")
-    queue = d.box(460, 34, 200, 148, ["one real `queue.Queue`;", "a thread serves", "each connection"],
-                  tone="primary")
-    d.arrow([(left.x1, 54), (queue.x0, 54)], both=True)
-    d.text(323, 46, "`put(x)`: a request, then the answer", size=SMALL, tone="muted")
-    d.arrow([(other.x1, 162), (queue.x0, 162)], both=True)
-    d.text(323, 154, "`get()`: a request, then the item", size=SMALL, tone="muted")
-    return d
+    return r"""
+graph [rankdir=LR, nodesep=0.6, ranksep=0.5, fontsize=12, fontcolor=$muted]
+subgraph cluster_yours {
+  label="your process"; labeljust=l; color=$muted; style="dashed,rounded"
+  left [label="proxy `q`", width=2]
+}
+subgraph cluster_child {
+  label="a child or a Pool worker"; labeljust=l; color=$muted; style="dashed,rounded"
+  other [label="proxy `q`", width=2]
+}
+subgraph cluster_server {
+  label="the manager's server process"; labeljust=r; color=$muted; style="dashed,rounded"
+  queue [label="one real `queue.Queue`;\na thread serves\neach connection", color=$primary, height=1.9, width=2.5]
+}
+left -> queue [dir=both, label="`put(x)`: a request, then the answer"]
+other -> queue [dir=both, label="`get()`: a request, then the item"]
+"""
 
 
 @dataclass(frozen=True)
@@ -650,12 +552,16 @@ class Diagram:
     Attributes:
         name: the file's stem: ``docs/diagrams/<name>.svg``.
         page: the page that embeds it, relative to ``docs/``.
-        draw: returns the [Drawing][ipcsnippets.diagrams.Drawing].
+        title: what the picture shows, in words: its accessible name.
+        source: returns the DOT body (see [graphviz][ipcsnippets.diagrams.graphviz]).
+        engine: ``dot`` lays the boxes out; ``neato`` keeps a timeline's pinned places.
     """
 
     name: str
     page: str
-    draw: Callable[[], Drawing] = field(repr=False)
+    title: str
+    source: Callable[[], str] = field(repr=False)
+    engine: str = "dot"
 
     @property
     def path(self) -> Path:
@@ -667,20 +573,67 @@ class Diagram:
         """The line a page uses to embed it (inside ``<figure markdown>``)."""
         return f'--8<-- "docs/diagrams/{self.name}.svg"'
 
+    def stamp(self, svg: str) -> str:
+        """What a file records in ``data-source``: a hash of this diagram's
+        source and of the file's own text, so that a changed source and a
+        file edited by hand both show, with no Graphviz to draw it again."""
+        unstamped = re.sub(r'data-source="\w*"', 'data-source=""', svg, count=1)
+        text = "\n".join([self.title, self.engine, _DEFAULTS, self.source(), unstamped])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
     def render(self) -> str:
-        """The SVG text this diagram's source draws."""
-        return self.draw().svg()
+        """The SVG text Graphviz draws from this diagram's source, stamped."""
+        try:
+            svg = themed(graphviz(self.source(), self.engine), self.title)
+        except (GraphvizError, ValueError) as exc:
+            raise GraphvizError(f"diagram {self.name}: {exc}") from None
+        return svg.replace('data-source=""', f'data-source="{self.stamp(svg)}"', 1)
+
+    def is_current(self) -> bool:
+        """Whether the file is there and was drawn, untouched, from this source."""
+        if not self.path.is_file():
+            return False
+        svg = self.path.read_text(encoding="utf-8")
+        recorded = re.search(r'data-source="(\w+)"', svg)
+        return bool(recorded) and recorded.group(1) == self.stamp(svg)
 
 
 DIAGRAMS: Tuple[Diagram, ...] = (
-    Diagram("queue_anatomy", "queues/kinds.md", queue_anatomy),
-    Diagram("race_timeline", "queues/race.md", race_timeline),
-    Diagram("sentinel_timeline", "queues/fixes.md", sentinel_timeline),
-    Diagram("timeout_fix_timeline", "queues/fixes.md", timeout_fix_timeline),
-    Diagram("join_deadlock", "queues/deadlocks.md", join_deadlock),
-    Diagram("manager_proxy", "queues/managers.md", manager_proxy),
-    Diagram("pipe_ends", "pipes/basics.md", pipe_ends),
-    Diagram("start_methods", "start-methods.md", start_methods),
+    Diagram("queue_anatomy", "queues/kinds.md",
+            "How a multiprocessing.Queue is built: each putting process has a buffer and a feeder thread that "
+            "writes into one shared pipe, under a writer lock; get() reads under a reader lock. put() acquires "
+            "a semaphore and get() releases it. qsize() reads the semaphore, empty() polls the pipe: that is "
+            "why they can disagree.", queue_anatomy, "neato"),
+    Diagram("race_timeline", "queues/race.md",
+            "The empty()-then-get() race as a timeline: with one item left, both consumers see empty() return "
+            "False; consumer 1 takes the item; consumer 2 blocks in get() for ever, and the parent's join() "
+            "waits for ever.", race_timeline, "neato"),
+    Diagram("sentinel_timeline", "queues/fixes.md",
+            "The sentinel fix as a timeline: the parent puts the items, then one sentinel per consumer; each "
+            "consumer blocks in get() until its sentinel arrives and then stops; the parent collects the "
+            "results and joins both.", sentinel_timeline, "neato"),
+    Diagram("timeout_fix_timeline", "queues/fixes.md",
+            "The taught timeout fix loses items: the parent's feeder thread has not written the next item "
+            "yet, so the pipe is empty for a moment; the consumers see empty() return True and stop; the rest "
+            "fills the pipe, nobody reads it, and the parent waits at exit for its feeder for ever.",
+            timeout_fix_timeline, "neato"),
+    Diagram("join_deadlock", "queues/deadlocks.md",
+            "Joining before draining is a circle of waits: the parent's join() waits for the child; the "
+            "child's exit waits for its feeder thread; the feeder waits for room in the pipe; the full pipe "
+            "waits for a reader, and the only reader is the parent, inside join().", join_deadlock),
+    Diagram("manager_proxy", "queues/managers.md",
+            "A Manager queue: the queue.Queue lives in the manager's server process; every process holds a "
+            "proxy, and each call on it is a request to the server that waits for the answer.", manager_proxy),
+    Diagram("pipe_ends", "pipes/basics.md",
+            "Pipe() is duplex: both ends send and receive. Pipe(duplex=False) returns the receive end first "
+            "and the send end second, and each end refuses the other direction with OSError. recv() raises "
+            "EOFError only when every copy of the other end is closed: the parent must close its own copy of "
+            "child_end right after start().", pipe_ends, "neato"),
+    Diagram("start_methods", "start-methods.md",
+            "What a child starts from. fork: a copy of the parent at start(), with nothing imported again. "
+            "spawn: a fresh interpreter that imports the main module as __mp_main__ and receives the target "
+            "and its arguments by pickle. forkserver: a child forked from a server process, a fresh "
+            "interpreter started once, never from your program.", start_methods),
 )
 """Every diagram of the site."""
 
@@ -694,7 +647,8 @@ def get(name: str) -> Diagram:
 
 
 def write_all() -> List[Path]:
-    """Write every diagram whose file is missing or differs; return the files written."""
+    """Draw every diagram with Graphviz and write each file that is missing
+    or differs; return the files written. Raises GraphvizMissing without it."""
     DIAGRAMS_DIR.mkdir(parents=True, exist_ok=True)
     written = []
     for diagram in DIAGRAMS:
@@ -706,12 +660,13 @@ def write_all() -> List[Path]:
 
 
 def stale() -> List[str]:
-    """One line per SVG file that is missing, differs from its source, or has no source."""
+    """One line per SVG file that is missing, was drawn from another source
+    or edited since, or has no source. Needs no Graphviz: it compares stamps."""
     found = []
     for diagram in DIAGRAMS:
         if not diagram.path.is_file():
             found.append(f"{shown(diagram.path)}: missing")
-        elif diagram.path.read_text(encoding="utf-8") != diagram.render():
+        elif not diagram.is_current():
             found.append(f"{shown(diagram.path)}: differs from what its source draws")
     known = {d.path for d in DIAGRAMS}
     for path in sorted(DIAGRAMS_DIR.glob("*.svg")):

@@ -15,6 +15,7 @@ from typing import List
 
 from .. import diagrams
 from ..catalog import shown
+from . import EXIT_USAGE
 
 
 def check() -> List[str]:
@@ -44,8 +45,18 @@ def _diagrams(args) -> int:
     return 0
 
 
+def _diagrams_or_why_not(args) -> int:
+    # Only drawing needs Graphviz; without it, or when it refuses a source,
+    # one line says why.
+    try:
+        return _diagrams(args)
+    except (diagrams.GraphvizMissing, diagrams.GraphvizError) as exc:
+        print(f"ipcsnippets: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("diagrams", help="draw every diagram into docs/diagrams/ (--check: only compare)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; fail naming each SVG that differs from what its source draws")
-    p.set_defaults(handler=_diagrams)
+    p.set_defaults(handler=_diagrams_or_why_not)
