@@ -98,13 +98,14 @@ class Fragment:
 def _registry() -> List[Fragment]:
     # Imported here: each of these modules imports write_atomic from this one.
     from . import matrix, outputs
-    from .commands import bench, diagrams, stress
+    from .commands import bench, diagrams, redis_bench, stress
 
     return [
         Fragment("outputs", "python -m ipcsnippets outputs --update", outputs.check, outputs.rendered),
         Fragment("matrix", matrix.COMMAND, matrix.check_stored, matrix.rendered),
         Fragment("stress", stress.PAGES_COMMAND, stress.check_stored, stress.rendered),
         Fragment("bench", bench.COMMAND, bench.check_stored, bench.rendered),
+        Fragment("redis-bench", redis_bench.COMMAND, redis_bench.check_stored, redis_bench.rendered),
         Fragment("diagrams", "python -m ipcsnippets diagrams", diagrams.check, redraw=diagrams.redraw),
     ]
 

@@ -35,6 +35,7 @@ from .cases import Case, cases, check
 from .fragments import Rendered, write_atomic
 from .catalog import DEFAULT, HANGS, OWN, START_METHODS
 from .runner import RunnerError, RunResult, python_version
+from .runner import can_import as runner_can_import
 
 MEASURED_DIR = catalog.DOCS_DIR / "measured"
 MATRIX_JSON = MEASURED_DIR / "matrix.json"
@@ -78,13 +79,18 @@ class Interpreter:
         path: the interpreter's own executable (``sys.executable``, resolved).
         version: ``(major, minor, micro)``.
         implementation: ``cpython``, ``pypy``, ...
-        found: where it was found: ``pyenv``, ``PATH``, ``this``, ``--python``.
+        found: where it was found: ``pyenv``, ``PATH``, ``this``, ``--python``,
+            or ``venv`` for this project's virtual environment
+            ([environment][ipcsnippets.matrix.environment]).
+        modules: the modules snippets may need (``catalog.NEEDS``) that
+            it can import.
     """
 
     path: str
     version: Tuple[int, int, int]
     implementation: str = "cpython"
     found: str = ""
+    modules: Tuple[str, ...] = ()
 
     @property
     def minor(self) -> Tuple[int, int]:
@@ -92,15 +98,46 @@ class Interpreter:
 
     @property
     def label(self) -> str:
-        """``3.11.7``."""
-        return ".".join(map(str, self.version))
+        """``3.11.7`` (``3.11.7 venv`` for a virtual environment)."""
+        return ".".join(map(str, self.version)) + (" venv" if self.found == VENV else "")
+
+
+VENV = "venv"
+
+
+def runs_on(snippet: catalog.Snippet, interpreter: Interpreter) -> bool:
+    """Whether the matrix runs ``snippet`` on ``interpreter``: only where it
+    can import what the snippet needs; and a virtual environment, which
+    only adds packages to an interpreter the matrix runs anyway, runs only
+    the snippets that need one."""
+    if not set(snippet.modules) <= set(interpreter.modules):
+        return False
+    return interpreter.found != VENV or bool(snippet.modules)
+
+
+def columns(snippet: catalog.Snippet, interpreter: Interpreter) -> Tuple[str, ...]:
+    """The matrix's columns for one snippet on one interpreter (none where it does not run)."""
+    return methods_of(snippet, interpreter.version) if runs_on(snippet, interpreter) else ()
+
+
+def environment() -> List[Interpreter]:
+    """This interpreter as its virtual environment, when it is one and can
+    import a module some snippet needs (``make`` installs redis-py in
+    ``.venv``): the matrix runs those snippets there. Empty otherwise."""
+    wanted = sorted({m for s in catalog.CATALOG.values() for m in s.modules})
+    have = tuple(m for m in wanted if runner_can_import(None, m))
+    if sys.prefix == sys.base_prefix or not have:
+        return []
+    return [Interpreter(path=os.path.abspath(sys.executable), version=tuple(sys.version_info[:3]),
+                        found=VENV, modules=have)]
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-_PROBE = "import os, sys; print(os.path.realpath(sys.executable)); print(sys.implementation.name); print(*sys.version_info[:3])"
+_PROBE = ("import os, sys, importlib.util; print(os.path.realpath(sys.executable)); print(sys.implementation.name); "
+          "print(*sys.version_info[:3]); print(*[m for m in sys.argv[1:] if importlib.util.find_spec(m)])")
 
 
 def probe(path: str, found: str = "--python") -> Interpreter:
@@ -112,12 +149,14 @@ def probe(path: str, found: str = "--python") -> Interpreter:
     if major_minor < OLDEST:
         raise RunnerError(f"{path} is Python {major_minor[0]}.{major_minor[1]}; the snippets need 3.9 or newer")
     try:
-        done = subprocess.run([path, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=30)
-        real, implementation, version = done.stdout.splitlines()[:3]
+        needed = sorted(set(catalog.NEEDS.values()))
+        done = subprocess.run([path, "-I", "-c", _PROBE, *needed], capture_output=True, text=True, timeout=30)
+        real, implementation, version, modules = (done.stdout.splitlines() + [""])[:4]
         triple = tuple(int(x) for x in version.split())
     except (OSError, ValueError, subprocess.TimeoutExpired):
         raise RunnerError(f"{path} is not a Python interpreter") from None
-    return Interpreter(path=real, version=triple, implementation=implementation, found=found)
+    return Interpreter(path=real, version=triple, implementation=implementation, found=found,
+                       modules=tuple(modules.split()))
 
 
 def pyenv_root() -> Optional[Path]:
@@ -230,8 +269,7 @@ def cell_cases(
     """
     cells = []
     for interpreter in interpreters:
-        columns = functools.partial(methods_of, version=interpreter.version)
-        for case in cases(names, methods, interpreter.path, columns):
+        for case in cases(names, methods, interpreter.path, functools.partial(columns, interpreter=interpreter)):
             if hang_limit is not None and HANGS in case.expect(interpreter.version).outcomes:
                 case = dataclasses.replace(case, timeout=min(case.snippet.timeout, hang_limit))
             cells.append((interpreter, case))
@@ -302,6 +340,7 @@ def record(interpreters: Sequence[Interpreter], cells: Sequence[Cell], seconds: 
                 "title": catalog.get(n).title,
                 "source_sha256": outputs.source_hash(catalog.get(n)),
                 "expect": expectations(catalog.get(n)),
+                **({"needs": list(catalog.get(n).needs)} if catalog.get(n).needs else {}),
             }
             for n in names
         },
@@ -355,7 +394,7 @@ def render(stored: dict) -> str:
     versions by start method), the cells that differ from the catalog with the
     reason, the snippets whose behaviour depends on the version, and one table
     per interpreter."""
-    interpreters = [Interpreter(**{**i, "version": tuple(i["version"])}) for i in stored["interpreters"]]
+    interpreters = _interpreters(stored)
     cells = [Cell(**c) for c in stored["cells"]]
     snippets = stored["snippets"]
     methods = [m for m in (*START_METHODS, DEFAULT, OWN) if any(c.method == m for c in cells)]
@@ -412,6 +451,7 @@ def render(stored: dict) -> str:
     for version, change in missing:
         label = ".".join(map(str, version))
         lines += [f"{NOT_RUN} **Python {label} is not verified here** (no interpreter). Its known change: {change}.", ""]
+    lines += _needs_line(interpreters, cells, snippets)
 
     lines += ["### Differences from the catalog", ""]
     if not differ:
@@ -478,6 +518,23 @@ def render(stored: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _interpreters(stored: dict) -> List[Interpreter]:
+    return [Interpreter(**{**i, "version": tuple(i["version"]), "modules": tuple(i.get("modules", ()))})
+            for i in stored["interpreters"]]
+
+
+def _needs_line(interpreters: Sequence[Interpreter], cells: Sequence[Cell], snippets: dict) -> List[str]:
+    """Which snippets need more than the standard library, and where they ran."""
+    needing = sorted(n for n, s in snippets.items() if s.get("needs"))
+    if not needing:
+        return []
+    ran = sorted({c.python for c in cells if c.snippet in needing}, key=_version_sort)
+    return [f"The snippets that need more than the standard library ({', '.join(f'`{n}`' for n in needing)}: "
+            f"redis-py and a Redis server, started for each run) ran only where that package can be imported: "
+            f"on {', '.join(ran) or 'no interpreter'}. A `venv` row is the project's virtual environment, "
+            f"`.venv`, which runs only those.", ""]
+
+
 def _short_result(c: Cell) -> str:
     if c.outcome == HANGS:
         return "hangs"
@@ -487,6 +544,8 @@ def _short_result(c: Cell) -> str:
 
 
 def _short_path(path: str) -> str:
+    if os.sep + ".venv" + os.sep in path:  # the same on every clone
+        return ".venv" + path.rsplit(os.sep + ".venv", 1)[1]
     if path.startswith(str(catalog.ROOT) + os.sep):
         return path[len(str(catalog.ROOT)) + 1:]
     root = pyenv_root()
@@ -496,6 +555,8 @@ def _short_path(path: str) -> str:
 
 
 def _where(i: Interpreter) -> str:
+    if i.found == VENV:
+        return "the project's .venv, with " + ", ".join(i.modules)
     root = pyenv_root()
     if root and i.path.startswith(str(root) + os.sep):
         return "pyenv"
@@ -539,7 +600,7 @@ def check_stored() -> List[str]:
 def _check_stored(stored: dict) -> List[str]:
     problems = []
     again = f" (run: {COMMAND})"
-    interpreters = {i["path"]: tuple(i["version"]) for i in stored["interpreters"]}
+    interpreters = _interpreters(stored)
     for name in catalog.names():
         s = catalog.get(name)
         entry = stored["snippets"].get(name)
@@ -550,11 +611,14 @@ def _check_stored(stored: dict) -> List[str]:
             problems.append(f"{name}: the snippet changed since the matrix was run{again}")
         if entry["expect"] != expectations(s):
             problems.append(f"{name}: its catalog entry changed since the matrix was run{again}")
-        for path, version in interpreters.items():
+        for interpreter in interpreters:
+            path = interpreter.path
             ran = {c["method"] for c in stored["cells"] if c["snippet"] == name and c["path"] == path}
-            wanted = set(methods_of(s, version))
+            wanted = set(columns(s, interpreter))
             if ran != wanted:
                 problems.append(f"{name}: on {path} the matrix ran {sorted(ran)}, not {sorted(wanted)}{again}")
+        if not any(runs_on(s, i) for i in interpreters):
+            problems.append(f"{name}: no interpreter of the matrix could import {', '.join(s.modules)}{again}")
     for name in stored["snippets"]:
         if name not in catalog.CATALOG:
             problems.append(f"{name}: in the stored matrix but no longer in the catalog{again}")
@@ -568,7 +632,7 @@ def _check_stored(stored: dict) -> List[str]:
 
 def main(args) -> int:
     """``check --matrix``: run, print the grid, store it when the run was complete."""
-    interpreters = discover(args.pythons or ())
+    interpreters = discover(args.pythons or ()) + environment()
     methods = args.methods or None
     jobs = args.jobs or 4 * (os.cpu_count() or 1)
     partial = bool(args.names or methods)

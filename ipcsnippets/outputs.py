@@ -168,20 +168,27 @@ def reader_python() -> "Interpreter":
 def update(names: Optional[List[str]] = None, workers: Optional[int] = None) -> List[str]:
     """Run the snippets on the reader's Python ([reader_python][ipcsnippets.outputs.reader_python])
     and on each version a snippet lists in ``outputs_also_on``, and store their outputs.
+    A snippet that needs a package (``Snippet.needs``) runs on the newest
+    interpreter that can import it instead: the project's ``.venv`` for redis-py.
 
     Returns one line per problem; a snippet whose run disagrees with the
     catalog keeps its old stored output.
     """
-    from .matrix import discover
+    from .matrix import discover, environment
 
     found = discover()
     reader = found[-1]
+    able = sorted(found + environment(), key=lambda i: i.version)
     newest = {i.minor: i for i in found}  # sorted by version: the last of each minor wins
     snippets = [catalog.get(n) for n in (names or catalog.names())]
     problems = []
     todo, where = [], {}
     for s in snippets:
         pythons = [reader]
+        if s.modules:
+            pythons = [i for i in able if set(s.modules) <= set(i.modules)][-1:]
+            if not pythons:
+                problems.append(f"{s.name}: no Python found that can import {', '.join(s.modules)}")
         for minor in s.outputs_also_on:
             if minor in newest:
                 pythons.append(newest[minor])

@@ -22,7 +22,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import psutil
 
@@ -149,6 +149,7 @@ def run(
     start_method: Optional[str] = None,
     timeout: Optional[float] = None,
     python: Optional[str] = None,
+    env: Optional[Mapping[str, str]] = None,
 ) -> RunResult:
     """Run ``snippets/<name>.py`` as ``__main__`` in a fresh interpreter.
 
@@ -161,6 +162,10 @@ def run(
         timeout: seconds before the run is declared hung; default: the
             catalog's limit for this snippet.
         python: the interpreter to use; default: the one running this code.
+        env: variables to add to the run's environment. A snippet that needs
+            a Redis server (``needs``) gets the one ``env["REDIS_URL"]``
+            names, or else a server of its own for this run
+            ([RedisServer][ipcsnippets.redis_server.RedisServer]).
 
     Returns:
         A [RunResult][ipcsnippets.runner.RunResult]. A hung run carries the
@@ -168,7 +173,9 @@ def run(
 
     Raises:
         UnknownSnippet: the name is not in the catalog.
-        RunnerError: a bad start method or timeout, or a missing file.
+        RunnerError: a bad start method or timeout, or a missing file; an
+            interpreter that cannot import what the snippet needs, or no
+            ``redis-server`` to start.
     """
     snippet = catalog.get(name)
     check_start_method(start_method)
@@ -178,7 +185,17 @@ def run(
     if not snippet.path.is_file():
         raise RunnerError(f"snippet {name!r} is in the catalog but {snippet.path} is missing")
     limit = snippet.timeout if timeout is None else float(timeout)
-    result = run_path(snippet.path, start_method, limit, python)
+    missing = [m for m in snippet.modules if not can_import(python, m)]
+    if missing:
+        raise RunnerError(f"snippet {name!r} needs {', '.join(missing)}, which {python or sys.executable} "
+                          f"cannot import (pip install {' '.join(missing)})")
+    env = dict(env or {})
+    if catalog.REDIS in snippet.needs and "REDIS_URL" not in env:
+        from .redis_server import RedisServer  # it imports this module
+
+        with RedisServer() as server:
+            return run(name, start_method, timeout, python, {**env, "REDIS_URL": server.url})
+    result = run_path(snippet.path, start_method, limit, python, env=env)
     result.name = snippet.name
     if not snippet.start_methods:
         result.start_method = catalog.OWN
@@ -191,12 +208,13 @@ def run_path(
     timeout: float = 10.0,
     python: Optional[str] = None,
     args: Sequence[str] = (),
+    env: Optional[Mapping[str, str]] = None,
 ) -> RunResult:
     """Run any Python file the way [run][ipcsnippets.runner.run] runs a snippet.
 
-    The file runs as ``__main__`` with ``args`` as its arguments and its own
-    folder as the working directory, in a new session; the whole tree is
-    stopped on a timeout.
+    The file runs as ``__main__`` with ``args`` as its arguments, ``env``
+    added to its environment and its own folder as the working directory,
+    in a new session; the whole tree is stopped on a timeout.
     """
     check_start_method(start_method)
     check_timeout(timeout)
@@ -209,7 +227,7 @@ def run_path(
         dump_dir = os.path.join(tmp, "stacks")
         os.mkdir(dump_dir)
         out_path = os.path.join(tmp, "output.txt")
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BOOT_DIR), env.get("PYTHONPATH")]))
         env["PYTHONUNBUFFERED"] = "1"  # a hung run keeps what it printed
         env["IPCSNIPPETS_DUMP_DIR"] = dump_dir
@@ -301,6 +319,22 @@ def python_version(python: Optional[str] = None) -> Tuple[int, int]:
     except (OSError, ValueError, subprocess.TimeoutExpired):
         raise RunnerError(f"{python} is not a Python interpreter") from None
     return (major, minor)
+
+
+@functools.lru_cache(maxsize=None)
+def can_import(python: Optional[str], module: str) -> bool:
+    """Whether the interpreter (default: this one) finds ``module``."""
+    if python is None or python == sys.executable:
+        import importlib.util
+
+        return importlib.util.find_spec(module) is not None
+    try:
+        done = subprocess.run([python, "-c", f"import importlib.util, sys; "
+                               f"sys.exit(importlib.util.find_spec({module!r}) is None)"],
+                              capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def _default_method() -> str:

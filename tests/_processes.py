@@ -12,8 +12,9 @@ import psutil
 
 from ipcsnippets import runner
 
-# Long-lived helpers: the interpreter's own, and the runner's watchdog.
-HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME)
+# Long-lived helpers: the interpreter's own, the runner's watchdog, and the
+# session's Redis server (tests/redis/conftest.py checks that it stops).
+HELPERS = ("resource_tracker", "forkserver", runner.WATCHDOG_NAME, "redis-server")
 
 
 _GONE = (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)

@@ -26,7 +26,7 @@ def cli(*args, timeout=60):
         (["check", "nosuch"], "unknown snippet 'nosuch'"),
         (["check", "--jobs", "0"], "--jobs must be at least 1"),
         (["outputs", "--check", "nosuch"], "unknown snippet 'nosuch'"),
-        (["regen", "nosuch"], "unknown fragment 'nosuch' (known: outputs, matrix, stress, bench, diagrams)"),
+        (["regen", "nosuch"], "unknown fragment 'nosuch' (known: outputs, matrix, stress, bench, redis-bench, diagrams)"),
         (["regen", "--check", "outputs", "nosuch"], "unknown fragment 'nosuch'"),
         (["frobnicate"], "invalid choice"),
     ],

@@ -1,10 +1,14 @@
-"""Every snippet, under every start method available here, does what the catalog says."""
+"""Every snippet, under every start method available here, does what the catalog says.
+
+The snippets that need a Redis server are run by tests/redis/, which
+starts one for the session.
+"""
 import pytest
 
 from ipcsnippets import catalog
 from ipcsnippets.cases import cases
 
-CASES = [pytest.param(case, id=f"{case.name}-{case.method}") for case in cases()]
+CASES = [pytest.param(case, id=f"{case.name}-{case.method}") for case in cases() if not case.snippet.needs]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -36,7 +36,8 @@ def cli(*args, timeout=60):
         (["sentinel_fix", "--jobs", "0"], "--jobs must be at least 1, not 0"),
         (["sentinel_fix", "--timeout", "0"], "timeout must be a positive number"),
         ([], "name a snippet, or use --pages"),
-        (["--pages", "sentinel_fix"], "--pages takes no NAME"),
+        (["--pages", "sentinel_fix"], "no measurement 'sentinel_fix' (known: "),
+        (["--pages", "--json", "x.json"], "--pages takes no --start-method, --timeout or --json"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, message):

@@ -118,20 +118,19 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(path):
 # --- .ci/run on a runner that has what it needs ---------------------------------
 
 def run_ci_run(tmp_path: Path, chromium: Optional[str], pythons: bool,
-               dot: bool = True) -> subprocess.CompletedProcess:
+               dot: bool = True, redis: bool = True) -> subprocess.CompletedProcess:
     """.ci/run with stand-ins for make, apt-get and (if ``dot``) Graphviz's
     dot that only record their arguments in ``log``; python3.14 and
-    python3.15 on PATH if ``pythons``."""
+    python3.15 on PATH if ``pythons``, redis-server if ``redis``."""
     tools = tmp_path / "bin"
     tools.mkdir()
     for name in ("make", "apt-get") + (("dot",) if dot else ()):
         (tools / name).write_text(f'#!/bin/sh\necho "{name} $*" >> "$LOG"\n')
         (tools / name).chmod(0o755)
     (tools / "dirname").symlink_to(shutil.which("dirname"))
-    if pythons:
-        for name in ("python3.14", "python3.15"):
-            (tools / name).write_text("#!/bin/sh\n")
-            (tools / name).chmod(0o755)
+    for name in ("python3.14", "python3.15") * pythons + ("redis-server",) * redis:
+        (tools / name).write_text("#!/bin/sh\n")
+        (tools / name).chmod(0o755)
     env = {"PATH": str(tools), "LOG": str(tmp_path / "log")}
     if chromium is not None:
         env["IPCSNIPPETS_CHROMIUM"] = chromium
@@ -175,7 +174,7 @@ def test_ci_run_installs_graphviz_only_when_dot_is_missing(tmp_path):
     done = run_ci_run(tmp_path, str(browser), pythons=True, dot=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "log").read_text().splitlines() == [
-        "apt-get update", "apt-get install -y make graphviz", "make test"]
+        "apt-get update", "apt-get install -y make graphviz redis-server", "make test"]
 
 
 def test_the_workflow_installs_graphviz_before_ci_run():
@@ -266,3 +265,22 @@ def test_the_checks_fail_and_say_why_on_a_bad_workflow(tmp_path):
     report = schema_report([tmp_path / "malformed.yml"])
     assert report is not None
     assert "malformed.yml" in report and "'runs-on' is a required property" in report, report
+
+
+@pytest.mark.parametrize("redis", [True, False], ids=["there", "missing"])
+def test_ci_run_installs_redis_server_only_when_missing(tmp_path, redis):
+    browser = tmp_path / "chrome"
+    browser.write_text("#!/bin/sh\n")
+    browser.chmod(0o755)
+    done = run_ci_run(tmp_path, str(browser), pythons=True, redis=redis)
+    assert done.returncode == 0, done.stderr
+    expected = ["make test"] if redis else ["apt-get update", "apt-get install -y make graphviz redis-server", "make test"]
+    assert (tmp_path / "log").read_text().splitlines() == expected
+
+
+def test_the_workflow_installs_redis_server_before_ci_run():
+    """On GitHub's runner .ci/run is not root: the workflow installs it with sudo."""
+    install, test = (i for i, s in enumerate(steps("test")) if "run" in s and (
+        "playwright install" in s["run"] or ".ci/run" in s["run"]))
+    assert install < test
+    assert re.search(r"^sudo apt-get install -y .*\bredis-server\b", steps("test")[install]["run"], re.M)

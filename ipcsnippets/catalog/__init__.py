@@ -55,6 +55,13 @@ def default_method(version: Optional[Tuple[int, ...]] = None, platform: str = sy
 COMPLETES, HANGS, RAISES = "completes", "hangs", "raises"
 OUTCOMES = (COMPLETES, HANGS, RAISES)
 
+REDIS = "redis"
+"""What a snippet ``needs`` when it talks to a Redis server: redis-py (the
+``redis`` package) importable, and a server, whose address the runner
+passes in ``REDIS_URL``."""
+NEEDS = {REDIS: "redis"}
+"""Each known need and the module an interpreter must import for it."""
+
 LOST_ITEMS = r"never consumed: [1-9]\d*"
 """What a snippet prints when items were put but never consumed."""
 
@@ -146,6 +153,8 @@ class Snippet:
         outputs_also_on: Python versions (``(3, 13)``) whose output the page
             shows too, beside the reader's Python, where the version changes
             what the program does.
+        needs: what a run needs beyond the standard library (``REDIS``);
+            such a snippet runs only on an interpreter that can import it.
     """
 
     name: str
@@ -156,6 +165,17 @@ class Snippet:
     start_methods: Tuple[str, ...] = START_METHODS
     deterministic: bool = True
     outputs_also_on: Tuple[Tuple[int, int], ...] = ()
+    needs: Tuple[str, ...] = ()
+
+    def __post_init__(self):
+        unknown = set(self.needs) - set(NEEDS)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown needs {sorted(unknown)} (known: {sorted(NEEDS)})")
+
+    @property
+    def modules(self) -> Tuple[str, ...]:
+        """The modules beyond the standard library that the snippet imports."""
+        return tuple(NEEDS[need] for need in self.needs)
 
     @property
     def path(self) -> Path:
