@@ -121,4 +121,16 @@ SNIPPETS = (
         expect={"*": hangs(r"^sender: sending 1,000,000 bytes$")},
         timeout=2,
     ),
+    Snippet(
+        name="listener_client",
+        title="Listener and Client on loopback: a key lets one client in, keeps another out",
+        page="pipes/basics.md",
+        expect={"*": completes(
+            r"^listening on 127\.0\.0\.1$",
+            r"^intruder: AuthenticationError: digest sent was rejected$",
+            r"^server: refused a client: digest received was wrong$",
+            r"^client: 3 squared is 9$",
+        )},
+        timeout=10,
+    ),
 )
