@@ -12,6 +12,7 @@ run this too; fork children inherit its effects and re-arm them after fork.
 import os
 
 
+# --8<-- [start:arm]
 def _arm_stack_dump(dump_dir):
     import faulthandler
     import signal
@@ -24,6 +25,7 @@ def _arm_stack_dump(dump_dir):
 
     arm()
     os.register_at_fork(after_in_child=arm)
+# --8<-- [end:arm]
 
 
 def _label_children():

@@ -121,4 +121,36 @@ SNIPPETS = (
         expect={"*": hangs(r"^sender: sending 1,000,000 bytes$")},
         timeout=2,
     ),
+    Snippet(
+        name="listener_client",
+        title="Listener and Client on loopback: a key lets one client in, keeps another out",
+        page="pipes/basics.md",
+        expect={"*": completes(
+            r"^listening on 127\.0\.0\.1$",
+            r"^intruder: AuthenticationError: digest sent was rejected$",
+            r"^server: refused a client: digest received was wrong$",
+            r"^client: 3 squared is 9$",
+        )},
+        timeout=10,
+    ),
+    Snippet(
+        name="pipe_send_bytes",
+        title="send_bytes(), recv_bytes(maxlength), recv_bytes_into(), and what skipping pickle gains",
+        page="pipes/basics.md",
+        # The rates vary with the machine's load; the calls' results do not.
+        # The start method changes only the children's start-up, which is
+        # not timed, so it runs once, under the interpreter's default.
+        expect={"*": completes(
+            r"^recv_bytes\(\): b'23456'$",
+            r"^recv_bytes_into\(\): 4 bytes: b'spam'$",
+            r"^BufferTooShort: the message was 30 bytes$",
+            r"^recv_bytes\(maxlength=100\): bad message length$",
+            r"^receive_end is closed now: True$",
+            *(rf"^  {way} +[\d,]+ messages/s +[\d,]+ MB/s  x\d+\.\d\d$"
+              for way in ("send/recv", "send_bytes/recv_bytes", "send_bytes/recv_bytes_into")),
+        )},
+        timeout=15,
+        start_methods=(),
+        deterministic=False,
+    ),
 )

@@ -204,4 +204,19 @@ SNIPPETS = (
         expect={"*": completes(_LOCK_OPENED, hides=(r"Error",))},
         timeout=10,
     ),
+    Snippet(
+        name="forkserver_preload",
+        title="set_forkserver_preload(): start-up per child under each method, measured",
+        page="start-methods.md",
+        # It chooses its methods itself. The times vary with the load; which
+        # children find the module loaded does not.
+        expect={"*": completes(
+            r"^spawn +(\d+\.\d ms +){3} asyncio already loaded: \[False, False, False\]$",
+            r"^forkserver +(\d+\.\d ms +){3} asyncio already loaded: \[True, True, True\]$",
+            r"^fork +(\d+\.\d ms +){3} asyncio already loaded: \[False, False, False\]$",
+        )},
+        timeout=15,
+        start_methods=(),
+        deterministic=False,
+    ),
 )

@@ -1,0 +1,32 @@
+"""Snippets on the page about debugging a hang."""
+from . import Snippet, hangs
+
+SNIPPETS = (
+    Snippet(
+        name="debug_log_to_stderr",
+        title="log_to_stderr() on a deadlock: the child's last line says where it waits",
+        page="debugging.md",
+        # The semaphore handles and temporary folders in the log change from
+        # run to run; the steps do not.
+        expect={"*": hangs(
+            r"^\[INFO/producer\] child process calling self\.run\(\)$",
+            r"^\[DEBUG/producer\] joining queue thread$",
+        )},
+        timeout=2,
+        deterministic=False,
+    ),
+    Snippet(
+        name="debug_faulthandler",
+        title="faulthandler.dump_traceback_later() in each process: the stacks of a hang",
+        page="debugging.md",
+        # Each process dumps once, after 1 s; which dump comes first is a race.
+        expect={"*": hangs(
+            r"^Timeout \(0:00:01\)!$",
+            r"line \d+ in join\n  File \".*debug_faulthandler\.py\", line \d+ in main$",
+            r"queues\.py\", line \d+ in _finalize_join$",
+            r"queues\.py\", line \d+ in _feed$",
+        )},
+        timeout=2,
+        deterministic=False,
+    ),
+)
