@@ -44,7 +44,8 @@ def test_a_stored_output_that_breaks_the_snippets_invariant_is_caught(outputs_co
         run["output"] = run["output"].replace("never consumed: 0", "never consumed: 1")
     _edit_json(outputs_copy, "sentinel_fix", lose_one)
     problems = outputs.check()
-    assert any("sentinel_fix [fork]: stored output: output does not show" in p for p in problems)
+    assert any(p.startswith("sentinel_fix [fork] on ") and ": stored output: output does not show" in p
+               for p in problems)
 
 
 def test_missing_and_orphaned_outputs_are_named(outputs_copy):
