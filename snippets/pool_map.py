@@ -28,7 +28,6 @@ def report(who, exc):
 
 
 def with_executor(numbers):
-    # --8<-- [start:executor]
     with concurrent.futures.ProcessPoolExecutor(WORKERS) as executor:
         squares = executor.map(square, numbers, timeout=TIMEOUT)
         print("executor:", list(squares))
@@ -38,11 +37,9 @@ def with_executor(numbers):
         except ZeroDivisionError as exc:
             report("executor", exc)
     # leaving the block waits for the workers to finish and exit
-    # --8<-- [end:executor]
 
 
 def with_pool(numbers):
-    # --8<-- [start:pool]
     with multiprocessing.Pool(WORKERS) as pool:
         squares = pool.map_async(square, numbers).get(TIMEOUT)
         print("Pool:    ", squares)
@@ -54,7 +51,6 @@ def with_pool(numbers):
         pool.close()  # no more tasks
         pool.join()  # wait for the workers to exit: leaving the block
         # without close() and join() would terminate() them instead
-    # --8<-- [end:pool]
 
 
 def main():

@@ -23,7 +23,6 @@ def work(n):
 
 
 def with_executor():
-    # --8<-- [start:executor]
     with concurrent.futures.ProcessPoolExecutor(2) as executor:
         try:
             print(list(executor.map(work, range(8), timeout=TIMEOUT)))
@@ -33,11 +32,9 @@ def with_executor():
             executor.submit(work, 1)
         except concurrent.futures.process.BrokenProcessPool:
             print("executor: submit() raises it too: the pool is done")
-    # --8<-- [end:executor]
 
 
 def with_pool():
-    # --8<-- [start:pool]
     with multiprocessing.Pool(2) as pool:
         result = pool.map_async(work, range(8))
         try:
@@ -47,7 +44,6 @@ def with_pool():
         later = pool.apply_async(work, (4,)).get(TIMEOUT)
         print("Pool: a new worker runs later tasks: work(4) =", later)
     # leaving the block terminates the workers
-    # --8<-- [end:pool]
 
 
 def main():

@@ -1,9 +1,12 @@
 """processes.md: pools, noticing a dead process, why not terminate()."""
 import multiprocessing
+import os
 import re
 import time
 
 import pytest
+
+from ipcsnippets import load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -125,3 +128,128 @@ def test_pool_exit_bug_raises_timeout_error_after_submitting_and_the_fix_answers
     assert bug.outcome == "raises" and bug.exception == "TimeoutError", bug.output
     assert "\nsquares:" not in bug.output
     assert bug.duration >= 3  # it waited its whole timeout: no answer ever came
+
+
+# --- noticing a dead process ------------------------------------------------
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_sentinel_shows_the_crash_while_the_other_worker_runs_and_its_result_survives(method, snippet_run):
+    """processes.md: "one call waits for whichever comes first: a message, or
+    an end"; exitcode "is None while the process runs [...] minus the
+    signal's number"; "worker-2's one result arrived although worker-2 is
+    dead"."""
+    result = snippet_run("process_sentinel", method)
+    assert lines(result) == [
+        "worker-2 ended, exit code -9",
+        "worker-1 is still running: exit code None",
+        "worker-1 ended, exit code 0",
+        "results from worker-2: 1",
+    ], result.output
+    assert result.duration < 5  # it noticed at once; it did not wait out TIMEOUT
+
+
+def _exit_with(code):
+    raise SystemExit(code)
+
+
+def _raise():
+    raise ValueError("a worker's bug")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_exitcode_is_none_then_the_sys_exit_number_1_after_an_exception(method, capfd):
+    """processes.md: exitcode is "0 after a normal end, the number it gave
+    sys.exit(), 1 after an uncaught exception"."""
+    ctx = multiprocessing.get_context(method)
+    codes = []
+    for target, args in ((_sleep_and_return, (0,)), (_exit_with, (3,)), (_raise, ())):
+        p = ctx.Process(target=target, args=args)
+        p.start()
+        p.join(10)
+        codes.append(p.exitcode)
+    assert codes == [0, 3, 1]
+    assert "ValueError: a worker's bug" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_at_exit_the_daemon_is_terminated_and_the_other_child_joined(method, snippet_run):
+    """processes.md: "It first calls terminate() on every child that is still
+    running and has daemon=True, then calls join() on every child"; "The
+    daemon child never prints [...] The non-daemon child finished, because
+    the parent's exit waited for it." """
+    daemon = load("daemon_at_exit")
+    result = snippet_run("daemon_at_exit", method)
+    assert lines(result) == ["main() returns without join()", "non-daemon child: finished its work"]
+    assert daemon.SHORT <= result.duration < daemon.LONG
+
+
+def _start_a_child(done):
+    p = multiprocessing.Process(target=_sleep_and_return, args=(0,))
+    try:
+        p.start()
+    except AssertionError as exc:
+        done.put(str(exc))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_daemon_process_cannot_start_children(method):
+    """processes.md: "A daemon process cannot start children of its own." """
+    ctx = multiprocessing.get_context(method)
+    done = ctx.SimpleQueue()
+    p = ctx.Process(target=_start_a_child, args=(done,), daemon=True)
+    p.start()
+    p.join(10)
+    assert done.get() == "daemonic processes are not allowed to have children"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_without_join_the_exit_handler_joins_the_child_and_hangs(method, snippet_run):
+    """processes.md: "The parent's stack shows it in _exit_function, in
+    join(). The child's shows its own exit waiting in _finalize_join for its
+    queue's feeder thread, and the feeder in send_bytes"."""
+    result = snippet_run("no_join_still_hangs", method)
+    assert result.outcome == "hangs"
+    stacks = {s.name: s.stack for s in result.stacks}
+    assert re.search(r"in join\n.*util\.py\", line \d+ in _exit_function", stacks["MainProcess"])
+    assert "in _finalize_join" in stacks["Process-1"] and "in send_bytes" in stacks["Process-1"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_an_ended_child_keeps_its_pid_until_joined_except_under_forkserver(method, snippet_run):
+    """processes.md: "Under forkserver the first line says False [...] Under
+    fork and spawn [...] it stays a zombie until the join()"; close() raises
+    ValueError while the process runs, and every use after it raises."""
+    result = snippet_run("zombie_close", method)
+    assert lines(result)[0] == f"ended, not yet joined; its pid still in use: {method != 'forkserver'}"
+    assert lines(result)[1:3] == ["joined; exit code 0 ; pid in use: False",
+                                  "after close(): process object is closed"]
+    assert lines(result)[3].startswith("close() on a running process: Cannot close a process while it is still running")
+
+
+def _state(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+@pytest.mark.parametrize("method", [m for m in ("fork", "spawn") if m in METHODS])
+def test_the_ended_child_is_a_zombie_and_starting_another_process_collects_it(method):
+    """processes.md: "until then it is a zombie [...] and so does starting
+    another Process, which first collects the children that have ended"."""
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context(method)
+    ended = ctx.Process(target=_sleep_and_return, args=(0,))
+    ended.start()
+    assert wait([ended.sentinel], 10)
+    deadline = time.monotonic() + 10
+    while _state(ended.pid) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.01)  # the sentinel closes a moment before the exit completes
+    assert _state(ended.pid) == "Z"
+    other = ctx.Process(target=_sleep_and_return, args=(0,))
+    other.start()  # collects `ended` first
+    try:
+        assert not os.path.exists(f"/proc/{ended.pid}")
+    finally:
+        other.join(10)
+        ended.join(10)
