@@ -77,3 +77,22 @@ SNIPPETS += (
         timeout=10,
     ),
 )
+
+SNIPPETS += (
+    Snippet(
+        name="terminate_breaks",
+        title="What terminate() breaks: a lock, a queue, a pipe mid-message",
+        page="processes.md",
+        expect={"*": completes(r"^lock: free after terminate\(\): False; exit code -15$",
+                               r"^queue: another writer can exit: False$",
+                               r"^pipe: the reader gets OSError: got end of file during message$")},
+        timeout=10,
+    ),
+    Snippet(
+        name="cooperative_stop",
+        title="A cooperative stop: an Event, a last message, a drain, a join",
+        page="processes.md",
+        expect={"*": completes(r"^every worker said it was done: True\nexit codes: \[0, 0\]$")},
+        timeout=10,
+    ),
+)
