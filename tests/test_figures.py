@@ -78,6 +78,8 @@ CONSTANTS: Dict[str, Source] = {
 
 BENCH_TESTS = "tests/test_bench.py::test_page_claim_"
 MEASURED: Dict[Tuple[str, str], Source] = {
+    ("processes.md", "3 times"): Source(
+        "tests/test_processes.py::test_chunksize_1_takes_at_least_3_times_as_long_for_both_pools"),
     ("performance.md", "220k and 280k"): Source(BENCH_TESTS + "the_four_pipe_based_channels_are_close_and_not_ranked"),
     ("performance.md", "13 to 15 times"): Source(
         BENCH_TESTS + "manager_queue_13_to_15_times_fewer_small_messages_but_keeps_up_at_1_mib"),

@@ -127,6 +127,15 @@ SNIPPETS = (
         fixed={"*": completes(r"^hello, Ada\nhello, Grace$")},
         timeout=10,
     ),
+    *pair(
+        "pool_exit", "processes.md",
+        title="a Pool's results read after its with block",
+        # Leaving the block calls terminate(): the tasks in progress die, and
+        # get() waits for answers that never come, until its timeout.
+        bug={"*": _raises("TimeoutError", r"^submitted 6 tasks$", hides=(r"^squares:",))},
+        fixed={"*": completes(r"^submitted 6 tasks$", r"^squares: \[0, 1, 4, 9, 16, 25\]$")},
+        timeout=15,
+    ),
 )
 
 EXERCISES = tuple(s.name[len("exercise_"):-len("_bug")] for s in SNIPPETS if s.name.endswith("_bug"))
