@@ -35,8 +35,12 @@ def search(page, term: str) -> list:
     wanted = int(meta.inner_text().split()[0])
     items = page.locator("li.md-search-result__item")
     while (shown := items.count()) < wanted:  # scroll the results to their end: four more come
-        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap');"
-                      " w.scrollTop = w.scrollHeight; }")
+        # Material adds results on a scroll that reaches the end; a list already
+        # scrolled to its end must move away first, as a reader's wheel does.
+        page.evaluate("""async () => {
+            const w = document.querySelector('.md-search__scrollwrap');
+            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            w.scrollTop = 0; await frame(); w.scrollTop = w.scrollHeight; }""")
         page.wait_for_function("n => document.querySelectorAll('li.md-search-result__item').length > n",
                                arg=shown)
     return page.eval_on_selector_all(RESULT_LINKS, "links => links.map(a => a.href)")
