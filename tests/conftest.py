@@ -285,7 +285,10 @@ def _shm_entries() -> set:
 # --- the order in which xdist's workers take the tests (see _packing.py) ------
 
 # Tests that share an expensive module fixture: one Chromium tab, the parsed site.
-_KEEP_TOGETHER = ("tests/browser/", "tests/test_links.py")
+# The axe-core checks are a unit of their own, with their own Chromium: on
+# the same worker as the other browser tests, that worker would run alone
+# for the last part of the suite.
+_KEEP_TOGETHER = ("tests/browser/test_browser_axe.py", "tests/browser/", "tests/test_links.py")
 
 
 def pytest_addoption(parser):

@@ -471,6 +471,26 @@ def module_tab(site, site_url) -> Iterator[Tab]:
     tab.close()
 
 
+@pytest.fixture(scope="module")
+def axe_tab(site, site_url) -> Iterator[Tab]:
+    """One tab for every test of a module, for axe-core: a reader going from
+    page to page (warm cache), on a desktop-sized viewport, with no
+    transitions (prefers-reduced-motion: Material then has none, so a
+    palette switch shows at once). axe-core's script, bundled by
+    axe-playwright-python, is in ``tab.axe_script``. Its search index is the
+    first page's only (see ``Tab.serve_one_page_search_index``)."""
+    require_browser()
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab = Tab(_SESSION.browser(), site_url)
+    tab.page.emulate_media(reduced_motion="reduce")
+    tab.page.set_viewport_size({"width": 1280, "height": 800})
+    tab.serve_one_page_search_index(site)
+    tab.axe_script = Axe().axe_script
+    yield tab
+    tab.close()
+
+
 @pytest.fixture
 def new_tab(browser, request):
     """Open fresh tabs: ``new_tab()`` on the built site, ``new_tab(url)`` elsewhere."""
