@@ -30,6 +30,11 @@ size, its scrolling and its focus.
 
 axe's css-orientation-lock rule reads the style sheets (its "preload"),
 which are the same on every page: it runs on the home page only.
+
+And a program whose lines fit in 79 characters (tests/test_catalog.py) is
+read without scrolling sideways on a laptop (the desktop viewport) and at
+960 px, the narrowest width that still shows the navigation beside it, the
+narrowest column a program gets above phone size.
 """
 from typing import List, Optional, Union
 
@@ -38,7 +43,9 @@ import pytest
 from ipcsnippets import catalog
 
 PAGES = [*catalog.site_pages(), "404.html"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 667}}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 667},
+             "narrow laptop": {"width": 960, "height": 800}}
+MAX_LINE = 79
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 EVERY_RULE, OTHER_RULES = "every rule", "the other rules"
 CONTENT = ".md-content"
@@ -56,6 +63,12 @@ SCHEME = "document.body.getAttribute('data-md-color-scheme')"
 ROOT_FONT = "getComputedStyle(document.documentElement).fontSize"
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 CODE = ".highlight pre > code"
+# The programs (blocks titled snippets/NAME.py) that scroll sideways.
+SCROLLING_PROGRAMS = """() => [...document.querySelectorAll(".highlight")]
+    .filter(block => /^snippets\\/.+\\.py$/.test(block.querySelector(":scope > .filename")?.textContent || ""))
+    .filter(block => { const code = block.querySelector("pre > code");
+                       return code.checkVisibility() && code.scrollWidth > code.clientWidth; })
+    .map(block => block.querySelector(":scope > .filename").textContent)"""
 
 FLATTEN_CODE = """code => {
     const content = document.querySelector(".md-content") || document.body;
@@ -108,6 +121,15 @@ def axe_violations(page, where: str, rules: Union[str, List[str]] = EVERY_RULE,
             for v in found for node in v["nodes"]]
 
 
+def programs_that_scroll(page, doc: str, viewport: str) -> List[str]:
+    """The programs on the page that fit in MAX_LINE characters a line and
+    still scroll sideways."""
+    fitting = {f"snippets/{s.name}.py" for s in catalog.CATALOG.values()
+               if max(map(len, s.path.read_text().splitlines())) <= MAX_LINE}
+    return [f"{doc} ({viewport}): {title} scrolls sideways, though its lines fit in {MAX_LINE} characters"
+            for title in page.evaluate(SCROLLING_PROGRAMS) if title in fitting]
+
+
 def switch(page, scheme: str, viewport: str) -> None:
     """Show the page in ``scheme`` on ``viewport``, as a reader would get there."""
     if page.evaluate(SCHEME) != SCHEMES[scheme]:
@@ -145,6 +167,11 @@ def test_page_has_no_axe_violation_in_either_palette_on_desktop_or_phone(axe_tab
         for rules, left_out in runs:
             problems += axe_violations(page, f"{doc} ({scheme}, {viewport})", rules, left_out,
                                        preload=doc == "index.md" and rules == EVERY_RULE)
+        if viewport == "desktop" and scheme == "light":
+            problems += programs_that_scroll(page, doc, viewport)
+    if any(s.page == doc for s in catalog.CATALOG.values()):
+        switch(page, "light", "narrow laptop")
+        problems += programs_that_scroll(page, doc, "narrow laptop")
     switch(page, "light", "desktop")  # as the next page expects
     if len(set(root_font.values())) != 1:
         problems.append(f"the root font size differs between viewports ({root_font}): "
