@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs check clean
+.PHONY: serve build build-zensical test durations outputs check audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -39,5 +39,16 @@ outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 check: $(STAMP) ## every snippet under every start method against the catalog
 	$(BIN)/python -m ipcsnippets check
 
+# Lighthouse and the static server, from the npm registry, pinned in
+# tools/audit/package-lock.json; reinstalled only when that file changes.
+AUDIT_STAMP := tools/audit/node_modules/.installed
+$(AUDIT_STAMP): tools/audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make audit: npm is needed (apt-get install npm)" >&2; exit 1; }
+	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
+	@touch $(AUDIT_STAMP)
+
+audit: build $(AUDIT_STAMP) ## Lighthouse on every page and on a stock Material page: docs/measured/lighthouse.md
+	$(BIN)/python tools/audit/audit.py
+
 clean:
-	rm -rf $(VENV) site site-zensical .cache .pytest_cache
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache tools/audit/node_modules
