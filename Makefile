@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs regen check pythons speed soak clean
+.PHONY: serve build build-zensical test durations outputs regen check pythons speed soak audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -51,7 +51,18 @@ speed: $(STAMP) ## maintainers: time the suite, the site build and the runner's 
 soak: $(STAMP) ## maintainers: the whole suite 10 times while every core is kept busy (finds flaky tests)
 	$(BIN)/python tools/soak.py
 
+# Lighthouse and the static server, from the npm registry, pinned in
+# tools/audit/package-lock.json; reinstalled only when that file changes.
+AUDIT_STAMP := tools/audit/node_modules/.installed
+$(AUDIT_STAMP): tools/audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make audit: npm is needed (apt-get install npm)" >&2; exit 1; }
+	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
+	@touch $(AUDIT_STAMP)
+
+audit: build $(AUDIT_STAMP) ## Lighthouse on every page and on a stock Material page: docs/measured/lighthouse.md
+	$(BIN)/python tools/audit/audit.py
+
 clean:
-	rm -rf $(VENV) site site-zensical .pytest_cache
+	rm -rf $(VENV) site site-zensical .pytest_cache tools/audit/node_modules
 	# .cache/pythons stays (make pythons installs it again only when it is gone).
 	[ ! -d .cache ] || find .cache -mindepth 1 -maxdepth 1 ! -name pythons -exec rm -rf {} +

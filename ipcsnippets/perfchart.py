@@ -263,7 +263,7 @@ def targets_markdown(data: dict, command: str = "python -m ipcsnippets bench") -
     """The fragment with each target, what was measured, and PASS or MISS."""
     body = [[m, target, measured, "–" if met is None else "PASS" if met else "**MISS**"]
             for m, target, measured, met in targets(data)]
-    return "\n".join([_generated(command), ""] + _table(["start method", "target", "measured", ""], body, right_from=4)) + "\n"
+    return "\n".join([_generated(command), ""] + _table(["start method", "target", "measured", "result"], body, right_from=4)) + "\n"
 
 
 def published_markdown(data: dict, command: str = "python -m ipcsnippets bench") -> str:

@@ -19,7 +19,8 @@ def producer(q):
     for n in range(ITEMS):
         q.put(bytes([n]) * SIZE)
     # --8<-- [start:cancel]
-    q.cancel_join_thread()  # exit without waiting for the feeder: unsent items are lost
+    # exit without waiting for the feeder: unsent items are lost
+    q.cancel_join_thread()
     # --8<-- [end:cancel]
 
 
@@ -27,7 +28,8 @@ def main():
     q = multiprocessing.Queue()
     p = multiprocessing.Process(target=producer, args=(q,), name="producer")
     p.start()
-    p.join(TIMEOUT)  # joining before draining: safe only because of cancel_join_thread()
+    # joining before draining: safe only because of cancel_join_thread()
+    p.join(TIMEOUT)
     print(f"producer exited before anything was read: {p.exitcode == 0}")
     # --8<-- [start:read]
     received = 0
@@ -38,7 +40,8 @@ def main():
     except queue.Empty:  # nothing more will ever come
         pass
     # --8<-- [end:read]
-    print(f"received {received} of {ITEMS} items; never consumed: {ITEMS - received}")
+    print(f"received {received} of {ITEMS} items; "
+          f"never consumed: {ITEMS - received}")
 
 
 if __name__ == "__main__":

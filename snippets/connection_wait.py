@@ -8,7 +8,8 @@ import multiprocessing
 import time
 from multiprocessing.connection import wait
 
-PACE = {"worker-1": 0.15, "worker-2": 0.05, "worker-3": 0.1}  # seconds per result
+# seconds per result
+PACE = {"worker-1": 0.15, "worker-2": 0.05, "worker-3": 0.1}
 RESULTS = 3  # per worker
 TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
@@ -25,14 +26,17 @@ def main():
     workers = []
     for name, pace in PACE.items():
         receive_end, send_end = multiprocessing.Pipe(duplex=False)
-        p = multiprocessing.Process(target=worker, args=(send_end, pace), name=name)
+        p = multiprocessing.Process(target=worker, args=(send_end, pace),
+                                    name=name)
         p.start()
-        send_end.close()  # keep no copy of the worker's end, or EOF never comes
+        # keep no copy of the worker's end, or EOF never comes
+        send_end.close()
         ends[receive_end] = name
         workers.append(p)
     # --8<-- [start:wait]
     while ends:
-        ready = wait(list(ends), timeout=TIMEOUT)  # the ends that can be read now
+        # the ends that can be read now
+        ready = wait(list(ends), timeout=TIMEOUT)
         if not ready:
             raise SystemExit(f"no worker sent anything for {TIMEOUT} s")
         for conn in ready:

@@ -22,7 +22,8 @@ def main():
     p.start()
     # --8<-- [start:drain]
     try:
-        data = q.get(timeout=TIMEOUT)  # read first: this lets the child's feeder finish
+        # read first: this lets the child's feeder finish
+        data = q.get(timeout=TIMEOUT)
     except queue.Empty:
         raise SystemExit(f"nothing arrived within {TIMEOUT} s") from None
     p.join(TIMEOUT)  # then join

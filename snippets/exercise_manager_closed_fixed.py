@@ -12,7 +12,8 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
 
 def main():
-    with multiprocessing.Manager() as manager:  # the server runs until the block ends
+    # the server runs until the block ends
+    with multiprocessing.Manager() as manager:
         q = manager.Queue()
         q.put("hello")
         print(f"got {q.get(timeout=TIMEOUT)!r}")

@@ -21,7 +21,8 @@ def main():
     tasks = multiprocessing.Queue()
     results = multiprocessing.Queue()
     consumers = [
-        multiprocessing.Process(target=consumer, args=(tasks, results), name=f"consumer-{i}")
+        multiprocessing.Process(target=consumer, args=(tasks, results),
+                                name=f"consumer-{i}")
         for i in (1, 2)
     ]
     for p in consumers:

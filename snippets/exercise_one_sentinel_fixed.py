@@ -20,7 +20,8 @@ def main():
     tasks = multiprocessing.Queue()
     results = multiprocessing.Queue()
     consumers = [
-        multiprocessing.Process(target=consumer, args=(tasks, results), name=f"consumer-{i}")
+        multiprocessing.Process(target=consumer, args=(tasks, results),
+                                name=f"consumer-{i}")
         for i in (1, 2)
     ]
     for p in consumers:
@@ -33,7 +34,8 @@ def main():
     print(f"sum of the squares: {sum(squares)}")
     for p in consumers:
         p.join(TIMEOUT)
-    print("both consumers have finished:", all(p.exitcode == 0 for p in consumers))
+    print("both consumers have finished:",
+          all(p.exitcode == 0 for p in consumers))
 
 
 if __name__ == "__main__":

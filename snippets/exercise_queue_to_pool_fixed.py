@@ -21,8 +21,10 @@ def main():
     with multiprocessing.Manager() as manager:
         reports = manager.Queue()  # a proxy: it can travel inside a task
         with multiprocessing.Pool(2) as pool:
-            pool.map_async(square, [(n, reports) for n in NUMBERS]).get(TIMEOUT)
-        print(f"reported: {sorted(reports.get(timeout=TIMEOUT) for _ in NUMBERS)}")
+            tasks = [(n, reports) for n in NUMBERS]
+            pool.map_async(square, tasks).get(TIMEOUT)
+        reported = sorted(reports.get(timeout=TIMEOUT) for _ in NUMBERS)
+        print(f"reported: {reported}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ def worker(numbers, results):
 def main():
     results = multiprocessing.Queue()
     workers = [
-        multiprocessing.Process(target=worker, args=(NUMBERS[i::WORKERS], results), name=f"worker-{i + 1}")
+        multiprocessing.Process(target=worker,
+                                args=(NUMBERS[i::WORKERS], results),
+                                name=f"worker-{i + 1}")
         for i in range(WORKERS)
     ]
     for p in workers:

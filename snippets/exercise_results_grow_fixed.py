@@ -20,13 +20,16 @@ def worker(numbers, results):
 def main():
     results = multiprocessing.Queue()
     workers = [
-        multiprocessing.Process(target=worker, args=(NUMBERS[i::WORKERS], results), name=f"worker-{i + 1}")
+        multiprocessing.Process(target=worker,
+                                args=(NUMBERS[i::WORKERS], results),
+                                name=f"worker-{i + 1}")
         for i in range(WORKERS)
     ]
     for p in workers:
         p.start()
     print(f"{WORKERS} workers started for {len(NUMBERS)} numbers")
-    squares = dict(results.get(timeout=TIMEOUT) for _ in NUMBERS)  # collect first...
+    # collect first...
+    squares = dict(results.get(timeout=TIMEOUT) for _ in NUMBERS)
     for p in workers:
         p.join(TIMEOUT)  # ...then join
     print(f"received {len(squares)} squares")

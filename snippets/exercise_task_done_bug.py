@@ -24,7 +24,7 @@ def worker(tasks, results):
 
 
 def join_with_timeout(tasks, timeout):
-    """tasks.join(), but give up after `timeout` seconds; True if it returned."""
+    """tasks.join(), but give up after `timeout` s; True if it returned."""
     waiter = threading.Thread(target=tasks.join, daemon=True)
     waiter.start()
     waiter.join(timeout)
@@ -34,7 +34,8 @@ def join_with_timeout(tasks, timeout):
 def main():
     tasks = multiprocessing.JoinableQueue()
     results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=worker, args=(tasks, results)) for _ in range(WORKERS)]
+    workers = [multiprocessing.Process(target=worker, args=(tasks, results))
+               for _ in range(WORKERS)]
     for p in workers:
         p.start()
     for n in TASKS:

@@ -18,7 +18,8 @@ def worker(lines, answers):
 def main():
     lines = multiprocessing.Queue()
     answers = multiprocessing.Queue()
-    p = multiprocessing.Process(target=worker, args=(lines, answers), name="worker")
+    p = multiprocessing.Process(target=worker, args=(lines, answers),
+                                name="worker")
     p.start()
     for line in LINES:
         lines.put(line)

@@ -36,7 +36,8 @@ def collect(answers, count, worker):
 def main():
     lines = multiprocessing.Queue()
     answers = multiprocessing.Queue()
-    p = multiprocessing.Process(target=worker, args=(lines, answers), name="worker")
+    p = multiprocessing.Process(target=worker, args=(lines, answers),
+                                name="worker")
     p.start()
     for line in LINES:
         lines.put(line)
@@ -44,7 +45,8 @@ def main():
     doubled = collect(answers, len(LINES), p)
     p.join(POLL)
     print(f"doubled: {doubled}")
-    print(f"{len(LINES) - len(doubled)} of {len(LINES)} lines got no answer; the worker's exit code: {p.exitcode}")
+    print(f"{len(LINES) - len(doubled)} of {len(LINES)} lines got no answer; "
+          f"the worker's exit code: {p.exitcode}")
 
 
 if __name__ == "__main__":

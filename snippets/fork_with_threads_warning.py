@@ -1,4 +1,4 @@
-"""Forking a process that runs other threads: a DeprecationWarning from Python 3.12.
+"""Forking a process that runs other threads: a DeprecationWarning from 3.12.
 
 The first put() on a Queue starts a feeder thread in the putting process.
 A fork child started after that is forked from a process with two threads.
@@ -15,7 +15,8 @@ def work():
 
 
 def start_child(when):
-    print(f"{when}: {threading.active_count()} thread(s) in the parent, starting a child")
+    print(f"{when}: {threading.active_count()} thread(s) in the parent, "
+          "starting a child")
     child = multiprocessing.Process(target=work)
     child.start()
     child.join(10)
@@ -31,7 +32,8 @@ def main():
     start_child("before put()")
     # --8<-- [start:put]
     q.put("item")  # the first put() starts this process's feeder thread
-    start_child("after put()")  # 3.12+: DeprecationWarning ... multi-threaded ...
+    # 3.12+: DeprecationWarning ... multi-threaded ...
+    start_child("after put()")
     # --8<-- [end:put]
     print("got", q.get(timeout=10))
 

@@ -39,7 +39,8 @@ def main():
     # --8<-- [start:fixed]
     print("2. after creating a Queue")
     q = multiprocessing.Queue()
-    print(f"    default now fixed to {multiprocessing.get_start_method(allow_none=True)!r}")
+    fixed = multiprocessing.get_start_method(allow_none=True)
+    print(f"    default now fixed to {fixed!r}")
     try_set_start_method("spawn")
     q.close()
 

@@ -33,21 +33,27 @@ def main():
         for _ in range(CONSUMERS)
     ]
     for n in range(ITEMS):
-        tasks.put(n)  # no sentinels: the consumers stop when the queue stays empty
+        # no sentinels: the consumers stop when the queue stays empty
+        tasks.put(n)
     # Everything is put before any consumer starts, so no consumer can go
     # IDLE_TIMEOUT without an item while work remains.
     for p in consumers:
         p.start()
     try:
-        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]  # drain first...
+        # drain first...
+        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]
     except queue.Empty:
-        raise SystemExit(f"a consumer stopped answering after {TIMEOUT} s") from None
+        raise SystemExit(
+            f"a consumer stopped answering after {TIMEOUT} s") from None
     for p in consumers:
-        p.join(TIMEOUT)  # ...then join: each returns IDLE_TIMEOUT after the last item
+        # ...then join: each returns IDLE_TIMEOUT after the last item
+        p.join(TIMEOUT)
     expected = sorted(n * n for n in range(ITEMS))
-    print(f"consumed {len(squares)} of {ITEMS} items; never consumed: {ITEMS - len(squares)}")
+    print(f"consumed {len(squares)} of {ITEMS} items; "
+          f"never consumed: {ITEMS - len(squares)}")
     print("every item exactly once:", sorted(squares) == expected)
-    print("every consumer stopped by itself:", all(p.exitcode == 0 for p in consumers))
+    print("every consumer stopped by itself:",
+          all(p.exitcode == 0 for p in consumers))
 
 
 if __name__ == "__main__":

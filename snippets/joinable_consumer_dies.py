@@ -26,7 +26,8 @@ def main():
     for item in range(ITEMS):
         tasks.put(item)
     for _ in range(2):
-        multiprocessing.Process(target=worker, args=(tasks,), daemon=True).start()
+        multiprocessing.Process(target=worker, args=(tasks,),
+                                daemon=True).start()
     tasks.join()  # hangs: one task_done() is missing for ever
     print("not reached")
 

@@ -20,7 +20,8 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 def worker(tasks, results):
     # --8<-- [start:work]
     while True:
-        item = tasks.get(timeout=TIMEOUT)  # a vanished producer ends in queue.Empty
+        # a vanished producer ends in queue.Empty
+        item = tasks.get(timeout=TIMEOUT)
         try:
             if item is SENTINEL:
                 return
@@ -32,7 +33,7 @@ def worker(tasks, results):
 
 # --8<-- [start:bounded_join]
 def join_with_timeout(tasks, timeout):
-    """tasks.join(), but give up after `timeout` seconds; True if it returned."""
+    """tasks.join(), but give up after `timeout` s; True if it returned."""
     waiter = threading.Thread(target=tasks.join, daemon=True)
     waiter.start()
     waiter.join(timeout)
@@ -52,14 +53,16 @@ def main():
     # --8<-- [start:produce]
     for n in range(ITEMS):
         tasks.put(n)
-    if not join_with_timeout(tasks, TIMEOUT):  # wait until every item is processed
+    # wait until every item is processed
+    if not join_with_timeout(tasks, TIMEOUT):
         for p in workers:
             p.terminate()
         raise SystemExit(f"items still unprocessed after {TIMEOUT} s")
     print("tasks.join() returned: every item has been processed")
     # --8<-- [end:produce]
     try:
-        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]  # drain first...
+        # drain first...
+        squares = [results.get(timeout=TIMEOUT) for _ in range(ITEMS)]
     except queue.Empty:
         raise SystemExit(f"results missing after {TIMEOUT} s") from None
     for _ in workers:
@@ -67,9 +70,11 @@ def main():
     for p in workers:
         p.join(TIMEOUT)  # ...then join
     expected = sorted(n * n for n in range(ITEMS))
-    print(f"consumed {len(squares)} of {ITEMS} items; never consumed: {ITEMS - len(squares)}")
+    print(f"consumed {len(squares)} of {ITEMS} items; "
+          f"never consumed: {ITEMS - len(squares)}")
     print("every item exactly once:", sorted(squares) == expected)
-    print("every worker stopped at its sentinel:", all(p.exitcode == 0 for p in workers))
+    print("every worker stopped at its sentinel:",
+          all(p.exitcode == 0 for p in workers))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ def work(lock):
 
 
 def main():
-    child = multiprocessing.Process(target=work, args=(multiprocessing.Lock(),))
+    child = multiprocessing.Process(target=work,
+                                    args=(multiprocessing.Lock(),))
     child.start()  # the lock's last reference goes inside start()
     child.join(TIMEOUT)
     print(f"parent: the child's exit code is {child.exitcode}")

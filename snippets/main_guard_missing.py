@@ -1,4 +1,4 @@
-"""Deliberately has no `if __name__ == "__main__":` guard, to show what it prevents.
+"""Deliberately has no `if __name__ == "__main__":` guard: see what it stops.
 
 Under spawn and forkserver the child imports this file again, as the module
 __mp_main__, to find work(). Without the guard, that import runs main() too:

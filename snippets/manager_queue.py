@@ -25,7 +25,8 @@ def take_after_empty(q, both_checked, outcomes):
         return
     both_checked.wait(TIMEOUT)  # both consumers now know: "one item left"
     try:
-        q.get(timeout=LOSER_WAIT)  # without a timeout, the loser would block for ever
+        # without a timeout, the loser would block for ever
+        q.get(timeout=LOSER_WAIT)
         outcomes.put("empty() was False, then get() took the item")
     except queue.Empty:
         outcomes.put("empty() was False, then get() found nothing")
@@ -35,7 +36,8 @@ def main():
     with multiprocessing.Manager() as manager:
         q = manager.Queue()
         print("here, q is a proxy:", repr(q))
-        print("in the server it is:", str(q))  # str() runs in the server, on the real object
+        # str() runs in the server, on the real object
+        print("in the server it is:", str(q))
 
         # --8<-- [start:put]
         empty_after_put = 0
@@ -43,20 +45,23 @@ def main():
             fresh = manager.Queue()
             fresh.put("item")  # returns once the server holds the item
             empty_after_put += fresh.empty()
-        print(f"empty() right after put(): True in {empty_after_put} of {TRIES} fresh queues")
+        print("empty() right after put(): True in "
+              f"{empty_after_put} of {TRIES} fresh queues")
         # --8<-- [end:put]
 
         # --8<-- [start:unpicklable]
         try:
             q.put(threading.Lock())
         except TypeError as e:
-            print(f"put(threading.Lock()) raised in the caller: TypeError: {e}")
+            print("put(threading.Lock()) raised in the caller: "
+                  f"TypeError: {e}")
         print("the queue still holds", q.qsize(), "items")
         # --8<-- [end:unpicklable]
 
         # --8<-- [start:pool]
         with multiprocessing.Pool(2) as pool:
-            # The proxy travels in the tasks; a multiprocessing.Queue would raise RuntimeError.
+            # The proxy travels in the tasks; a multiprocessing.Queue would
+            # raise RuntimeError.
             pool.map(square, [(q, n) for n in range(1, 6)])
         squares = sorted(q.get(timeout=TIMEOUT) for _ in range(5))
         print("Pool workers put into the manager queue:", squares)
@@ -67,7 +72,8 @@ def main():
         both_checked = multiprocessing.Barrier(2)
         outcomes = manager.Queue()
         consumers = [
-            multiprocessing.Process(target=take_after_empty, args=(q, both_checked, outcomes))
+            multiprocessing.Process(target=take_after_empty,
+                                    args=(q, both_checked, outcomes))
             for _ in range(2)
         ]
         for p in consumers:
@@ -77,7 +83,8 @@ def main():
         for p in consumers:
             p.join(TIMEOUT)
         # --8<-- [end:race]
-    print("manager server stopped; processes left:", multiprocessing.active_children())
+    print("manager server stopped; processes left:",
+          multiprocessing.active_children())
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import multiprocessing
 import time
 
 ITEMS = 500  # small ints, per round
-ROUNDS = 5  # the best round counts: a busy machine only ever slows a round down
+# the best round counts: a busy machine only ever slows a round down
+ROUNDS = 5
 DONE = None  # ends a round
 TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
@@ -18,7 +19,8 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 def consume(q, rates):
     for _ in range(ROUNDS):
         started = time.perf_counter()
-        taken = sum(1 for _ in iter(q.get, DONE))  # get(timeout=...) would add a poll() per item
+        # get(timeout=...) would add a poll() per item
+        taken = sum(1 for _ in iter(q.get, DONE))
         rates.put(taken / (time.perf_counter() - started))
 
 
@@ -29,8 +31,10 @@ def items_per_second(q):
             q.put(i)
         q.put(DONE)
     rates = multiprocessing.Queue()
-    # daemon: if the parent gives up (a timeout), it exits without waiting for the consumer
-    consumer = multiprocessing.Process(target=consume, args=(q, rates), daemon=True)
+    # daemon: if the parent gives up (a timeout), it exits without waiting
+    # for the consumer
+    consumer = multiprocessing.Process(target=consume, args=(q, rates),
+                                       daemon=True)
     consumer.start()
     best = max(rates.get(timeout=TIMEOUT) for _ in range(ROUNDS))
     consumer.join(TIMEOUT)
@@ -42,10 +46,12 @@ def items_per_second(q):
 def main():
     # --8<-- [start:server]
     with multiprocessing.Manager() as manager:
-        server = multiprocessing.active_children()  # the manager's server process
+        # the manager's server process
+        server = multiprocessing.active_children()
         print("processes while the manager runs:", [p.name for p in server])
         managed = items_per_second(manager.Queue())
-    print("processes after the with-block:", [p.name for p in multiprocessing.active_children()])
+    print("processes after the with-block:",
+          [p.name for p in multiprocessing.active_children()])
     # --8<-- [end:server]
 
     q = multiprocessing.Queue()

@@ -18,7 +18,8 @@ def ponger(conn):
 
 
 def ping_pong():
-    parent_end, child_end = multiprocessing.Pipe()  # duplex=True is the default
+    # duplex=True is the default
+    parent_end, child_end = multiprocessing.Pipe()
     p = multiprocessing.Process(target=ponger, args=(child_end,))
     p.start()
     child_end.close()
@@ -36,7 +37,8 @@ def ping_pong():
 
 def one_way():
     # --8<-- [start:oneway]
-    receive_end, send_end = multiprocessing.Pipe(duplex=False)  # receive end FIRST
+    # receive end FIRST
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
     # --8<-- [end:oneway]
     for name, end in (("receive_end", receive_end), ("send_end", send_end)):
         print(f"{name}: readable={end.readable}, writable={end.writable}")

@@ -1,4 +1,4 @@
-"""The parent forgets to close its copy of the child's end: recv() never sees EOF.
+"""The parent keeps its copy of the child's end open: recv() never sees EOF.
 
 Same sender as pipe_greetings.py, without child_end.close() in the parent.
 The child sends ten greetings, closes its end and exits, but the parent's
@@ -16,7 +16,8 @@ def sender(conn):
 
 def main():
     parent_end, child_end = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=sender, args=(child_end,), name="sender")
+    p = multiprocessing.Process(target=sender, args=(child_end,),
+                                name="sender")
     p.start()
     # Missing here: child_end.close()
     # --8<-- [start:receive]

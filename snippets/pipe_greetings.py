@@ -10,7 +10,8 @@ def sender(conn):
 
 def main():
     parent_end, child_end = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=sender, args=(child_end,), name="sender")
+    p = multiprocessing.Process(target=sender, args=(child_end,),
+                                name="sender")
     p.start()
     # --8<-- [start:close]
     child_end.close()  # drop the parent's copy, or recv() never sees EOF

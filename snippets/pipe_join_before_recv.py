@@ -18,7 +18,8 @@ def sender(conn):
 
 def main():
     parent_end, child_end = multiprocessing.Pipe()
-    p = multiprocessing.Process(target=sender, args=(child_end,), name="sender")
+    p = multiprocessing.Process(target=sender, args=(child_end,),
+                                name="sender")
     p.start()
     child_end.close()
     # --8<-- [start:deadlock]

@@ -39,7 +39,7 @@ def main():
     while parent_end.poll(TIMEOUT):
         try:
             name, number, payload = parent_end.recv()
-        except EOFError:  # both writers exited: their copies of child_end are closed
+        except EOFError:  # both writers exited: every copy of child_end closed
             break
         received[name].append((number, payload == bytes(SIZE)))
     for p in writers:
@@ -47,7 +47,8 @@ def main():
     for name, messages in received.items():
         numbers = [number for number, _ in messages]
         intact = sum(ok for _, ok in messages)
-        print(f"{name}: {intact} of {MESSAGES} messages intact, in order: {numbers}")
+        print(f"{name}: {intact} of {MESSAGES} messages intact, "
+              f"in order: {numbers}")
 
 
 if __name__ == "__main__":

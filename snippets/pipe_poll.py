@@ -1,4 +1,4 @@
-"""poll() answers at once, poll(t) waits up to t seconds, poll(None) waits for data.
+"""poll() answers at once, poll(t) waits up to t s, poll(None) waits for data.
 
 The child sends only after the parent sets an Event, so the first two polls
 certainly find nothing. Then the child waits half a second and sends:
@@ -21,7 +21,8 @@ def late_sender(conn, go):
 def timed(label, call):
     started = time.monotonic()
     result = call()
-    print(f"{label:<11} -> {result!r} after {time.monotonic() - started:.1f} s")
+    waited = time.monotonic() - started
+    print(f"{label:<11} -> {result!r} after {waited:.1f} s")
     return result
 
 
@@ -32,10 +33,12 @@ def main():
     p.start()
     child_end.close()
     # --8<-- [start:poll]
-    timed("poll()", lambda: parent_end.poll())  # timeout=0, the default: never waits
+    # timeout=0, the default: never waits
+    timed("poll()", lambda: parent_end.poll())
     timed("poll(0.3)", lambda: parent_end.poll(0.3))  # waits up to 0.3 s
     go.set()  # the child sends DELAY seconds from now
-    timed("poll(None)", lambda: parent_end.poll(None))  # waits as long as it takes
+    # waits as long as it takes
+    timed("poll(None)", lambda: parent_end.poll(None))
     timed("recv()", parent_end.recv)  # the data is there: returns at once
     # --8<-- [end:poll]
     p.join(TIMEOUT)

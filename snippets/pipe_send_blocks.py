@@ -20,14 +20,16 @@ def send_unread(size):
     sending.start()
     sending.join(WAIT)
     if sending.is_alive():
-        print(f"{size:,} bytes: send() still blocked after {WAIT} s, nobody has read")
+        print(f"{size:,} bytes: send() still blocked after {WAIT} s, "
+              "nobody has read")
     else:
         print(f"{size:,} bytes: send() returned, nobody has read yet")
     message = receive_end.recv()  # makes room: a blocked send() now finishes
     sending.join(TIMEOUT)
     # --8<-- [end:thread]
     done = not sending.is_alive()
-    print(f"{size:,} bytes: recv() got {len(message):,} bytes, send() is done: {done}")
+    print(f"{size:,} bytes: recv() got {len(message):,} bytes, "
+          f"send() is done: {done}")
     receive_end.close()
     send_end.close()
 
@@ -39,13 +41,15 @@ def sender(conn, size):
 
 def recv_then_join(size):
     receive_end, send_end = multiprocessing.Pipe(duplex=False)
-    p = multiprocessing.Process(target=sender, args=(send_end, size), name="sender")
+    p = multiprocessing.Process(target=sender, args=(send_end, size),
+                                name="sender")
     p.start()
     send_end.close()
     # --8<-- [start:recv_then_join]
     if not receive_end.poll(TIMEOUT):
         raise SystemExit(f"nothing arrived in {TIMEOUT} s")
-    message = receive_end.recv()  # first read: this lets the child's send() finish
+    # first read: this lets the child's send() finish
+    message = receive_end.recv()
     p.join(TIMEOUT)  # then join
     # --8<-- [end:recv_then_join]
     got = f"{len(message):,} bytes"

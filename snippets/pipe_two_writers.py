@@ -1,4 +1,4 @@
-"""Two processes send large messages through ONE end of a Pipe: the stream breaks.
+"""Two processes send large messages through ONE end of a Pipe: it breaks.
 
 send() writes a message of more than 16 KiB in two writes: a 4-byte length
 header, then the pickled data. A large write goes into the pipe piece by

@@ -1,4 +1,4 @@
-"""The first fix for two writers: one pipe per writer, and wait() on the reader side.
+"""The first fix for two writers: one pipe per writer, and wait() to read.
 
 Each writer owns the send end of its own one-way pipe, so no two processes
 ever write into the same pipe. The reader waits on every receive end at once
@@ -26,7 +26,8 @@ def main():
     # --8<-- [start:pipes]
     receive_ends, writers = [], []
     for i in (1, 2):
-        receive_end, send_end = multiprocessing.Pipe(duplex=False)  # one pipe each
+        # one pipe each
+        receive_end, send_end = multiprocessing.Pipe(duplex=False)
         p = multiprocessing.Process(
             target=writer, args=(send_end, start), name=f"writer-{i}"
         )
@@ -55,7 +56,8 @@ def main():
     for name, messages in received.items():
         numbers = [number for number, _ in messages]
         intact = sum(ok for _, ok in messages)
-        print(f"{name}: {intact} of {MESSAGES} messages intact, in order: {numbers}")
+        print(f"{name}: {intact} of {MESSAGES} messages intact, "
+              f"in order: {numbers}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""close() and join_thread() flush this process's feeder thread; they are no shutdown.
+"""close() and join_thread() flush this process's feeder; they shut nothing.
 
 close() says that this process will put nothing more; join_thread() then
 waits until the feeder thread has written every buffered item into the
@@ -42,8 +42,10 @@ def main():
         q.put(n)
     print(f"put {ITEMS} items; feeder threads here: {feeder_threads()}")
     q.close()  # this process will put nothing more
-    q.join_thread()  # returns once the feeder has written every item and stopped
-    print(f"after close() and join_thread(): feeder threads here: {feeder_threads()}")
+    # returns once the feeder has written every item and stopped
+    q.join_thread()
+    print("after close() and join_thread(): feeder threads here: "
+          f"{feeder_threads()}")
     # --8<-- [end:close]
 
     # --8<-- [start:closed]
@@ -64,7 +66,8 @@ def main():
 
     # --8<-- [start:shutdown]
     print("multiprocessing.Queue has shutdown():", hasattr(q, "shutdown"))
-    print("queue.Queue has shutdown():", hasattr(queue.Queue, "shutdown"))  # 3.13 and newer
+    # 3.13 and newer
+    print("queue.Queue has shutdown():", hasattr(queue.Queue, "shutdown"))
     # --8<-- [end:shutdown]
 
 

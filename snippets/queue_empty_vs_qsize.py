@@ -17,7 +17,8 @@ def main():
     empty_says_true = qsize_says_one = 0
     # --8<-- [start:fresh]
     for n in range(TRIES):
-        q = multiprocessing.Queue()  # a fresh queue: its first put() starts the feeder
+        # a fresh queue: its first put() starts the feeder
+        q = multiprocessing.Queue()
         q.put(n)
         empty_says_true += q.empty()
         qsize_says_one += q.qsize() == 1

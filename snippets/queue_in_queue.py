@@ -35,7 +35,8 @@ def main():
     q = multiprocessing.Queue()
     q.put(replies)  # returns normally; the feeder thread fails to pickle it
     q.put("the next item")
-    print(f"Queue.put(a Queue) returned; then get() gave {q.get(timeout=TIMEOUT)!r}")
+    got = q.get(timeout=TIMEOUT)
+    print(f"Queue.put(a Queue) returned; then get() gave {got!r}")
     # --8<-- [end:wrong]
     q.close()
     q.join_thread()

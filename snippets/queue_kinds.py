@@ -23,7 +23,8 @@ def methods(q):
 def child(q):
     before = feeder_threads()
     q.put("hello from the child")
-    q.put(f"the child's feeder threads: {before} before its first put(), {feeder_threads()} after")
+    q.put(f"the child's feeder threads: {before} before its first put(), "
+          f"{feeder_threads()} after")
 
 
 def main():
@@ -33,7 +34,8 @@ def main():
 
     # --8<-- [start:simple]
     simple.put("item")  # pickles and writes to the pipe before it returns
-    print(f"SimpleQueue:   item in the pipe when put() returned: {not simple.empty()}; "
+    print("SimpleQueue:   item in the pipe when put() returned: "
+          f"{not simple.empty()}; "
           f"feeder threads: {feeder_threads()}")
     simple.get()  # no timeout parameter; the item is already there
     simple.close()
@@ -49,7 +51,8 @@ def main():
             q.join()  # ...so this returns at once
         q.close()  # no more put() from this process: the feeder may stop
         q.join_thread()  # wait until it has flushed everything and stopped
-        print(f"{type(q).__name__ + ':':14} feeder threads after put(): {running}; "
+        print(f"{type(q).__name__ + ':':14} feeder threads after put(): "
+              f"{running}; "
               f"after close() and join_thread(): {feeder_threads()}")
     # --8<-- [end:feeder]
 
@@ -59,12 +62,14 @@ def main():
     print(q.get(timeout=TIMEOUT))
     print(q.get(timeout=TIMEOUT))
     p.join(TIMEOUT)
-    print(f"this process only read from that queue: feeder threads here: {feeder_threads()}")
+    print("this process only read from that queue: feeder threads here: "
+          f"{feeder_threads()}")
 
     base = methods(simple)
     print("SimpleQueue has:", ", ".join(sorted(base)))
     print("Queue adds:", ", ".join(sorted(methods(plain) - base)))
-    print("JoinableQueue adds to those:", ", ".join(sorted(methods(joinable) - methods(plain))))
+    added = methods(joinable) - methods(plain)
+    print("JoinableQueue adds to those:", ", ".join(sorted(added)))
 
 
 if __name__ == "__main__":

@@ -18,15 +18,18 @@ TIMEOUT = 10  # seconds
 def producer(name, q, rounds):
     for n in range(ROUNDS):
         q.put(f"{name}{n}")
-        rounds.wait(TIMEOUT)  # the next round starts once the consumer has this one
+        # the next round starts once the consumer has this one
+        rounds.wait(TIMEOUT)
 # --8<-- [end:producer]
 
 
 def main():
     q = multiprocessing.Queue()
-    rounds = multiprocessing.Barrier(len(PRODUCERS) + 1)  # the producers and the consumer
+    # the producers and the consumer
+    rounds = multiprocessing.Barrier(len(PRODUCERS) + 1)
     producers = [
-        multiprocessing.Process(target=producer, args=(name, q, rounds)) for name in PRODUCERS
+        multiprocessing.Process(target=producer, args=(name, q, rounds))
+        for name in PRODUCERS
     ]
     for p in producers:
         p.start()

@@ -16,7 +16,8 @@ def consumer(q, both_checked):
     name = multiprocessing.current_process().name
     taken = 0
     while not q.empty():
-        both_checked.wait()  # force the interleaving that normally needs bad luck
+        # force the interleaving that normally needs bad luck
+        both_checked.wait()
         q.get()
         taken += 1
         print(f"{name} took an item")
@@ -27,16 +28,19 @@ def main():
     q = multiprocessing.Queue()
     p = multiprocessing.Process(target=producer, args=(q,), name="producer")
     p.start()
-    p.join()  # now the item is in the pipe: empty() is False for both consumers
+    # now the item is in the pipe: empty() is False for both consumers
+    p.join()
     both_checked = multiprocessing.Barrier(2)
     consumers = [
-        multiprocessing.Process(target=consumer, args=(q, both_checked), name=f"consumer-{i}")
+        multiprocessing.Process(target=consumer, args=(q, both_checked),
+                                name=f"consumer-{i}")
         for i in (1, 2)
     ]
     for c in consumers:
         c.start()
     for c in consumers:
-        c.join()  # hangs: one consumer waits in get() for an item that never comes
+        # hangs: one consumer waits in get() for an item that never comes
+        c.join()
     print("not reached")
 
 

@@ -1,4 +1,4 @@
-"""An item that cannot be pickled: Queue.put() returns, SimpleQueue.put() raises.
+"""An unpicklable item: Queue.put() returns, SimpleQueue.put() raises.
 
 Queue.put() only appends the item to a buffer. The feeder thread pickles it
 later, fails, prints the traceback to stderr and drops the item; the caller

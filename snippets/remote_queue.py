@@ -15,7 +15,8 @@ ITEMS = 100
 DONE = None  # the sentinel: the feeder puts it after the last item
 TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
-JOBS = queue.Queue()  # each process has one, but only the server's is ever used
+# each process has one, but only the server's is ever used
+JOBS = queue.Queue()
 
 
 # --8<-- [start:manager]
@@ -50,7 +51,8 @@ def feed(address):
 def drain(address):
     jobs = connect(address, AUTHKEY)
     got = list(iter(lambda: jobs.get(timeout=TIMEOUT), DONE))
-    print(f"drainer got {len(got)} items; each exactly once: {sorted(got) == list(range(ITEMS))}")
+    once = sorted(got) == list(range(ITEMS))
+    print(f"drainer got {len(got)} items; each exactly once: {once}")
 # --8<-- [end:clients]
 
 
@@ -59,10 +61,13 @@ def main():
     # Port 0: the server binds a free port; manager.address says which one.
     with QueueManager(address=("127.0.0.1", 0), authkey=AUTHKEY) as manager:
         host, port = manager.address
-        print(f"serving a queue on {host}; port 0 became a free port: {port != 0}")
+        print(f"serving a queue on {host}; "
+              f"port 0 became a free port: {port != 0}")
         clients = [
-            multiprocessing.Process(target=drain, args=(manager.address,), name="drainer"),
-            multiprocessing.Process(target=feed, args=(manager.address,), name="feeder"),
+            multiprocessing.Process(target=drain, args=(manager.address,),
+                                    name="drainer"),
+            multiprocessing.Process(target=feed, args=(manager.address,),
+                                    name="feeder"),
         ]
         for p in clients:
             p.start()

@@ -13,13 +13,14 @@ SETTING = "as imported"  # a module-level value; main() changes it
 
 
 def report(conn):
-    # Runs in the child: which module is this function in, and what does it see?
+    # Runs in the child: which module is this function in, and what does it
+    # see?
     conn.send((__name__, SETTING))
     conn.close()
 
 
 def start_child():
-    """Start one child; return its report and the milliseconds until it answered."""
+    """Start one child; return its report and the ms until it answered."""
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.Process(target=report, args=(sender,))
     started = time.perf_counter()
@@ -45,7 +46,8 @@ def main():
     print(f"child:  report() runs in module {module!r}")
     print(f"child:  SETTING = {seen!r}")
     _, _, second_ms = start_child()
-    print(f"the first child answered {first_ms:.0f} ms after start(), the second {second_ms:.0f} ms")
+    print(f"the first child answered {first_ms:.0f} ms after start(), "
+          f"the second {second_ms:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,10 @@ def store_durations(measured: Dict[str, float], path: Path = DURATIONS) -> None:
 # --- the hooks (a plugin of tests/conftest.py) ----------------------------------
 
 # Tests that share an expensive module fixture: one Chromium tab, the parsed site.
-_KEEP_TOGETHER = ("tests/browser/", "tests/test_links.py")
+# The axe-core checks are a unit of their own, with their own Chromium: on
+# the same worker as the other browser tests, that worker would run alone
+# for the last part of the suite.
+_KEEP_TOGETHER = ("tests/browser/test_browser_axe.py", "tests/browser/", "tests/test_links.py")
 _measured: Dict[str, float] = {}  # in the controller: seconds per test, from every worker's reports
 
 

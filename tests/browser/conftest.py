@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import gc
 import http.server
-import json
 import os
 import shutil
 import subprocess
@@ -57,7 +56,10 @@ CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {LOCAL_HOST}",
 ]
 ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step says which
-SEARCH_INDEX = "/search/search_index.json"  # every page's search worker fetches it after load
+SEARCH_INDEX = "/search/search_index.json"  # fetched once the reader opens the search
+# Material's search worker, started by its script on every page: the last
+# request of a page load (docs/.overrides/main.html holds the index's).
+SEARCH_WORKER = "/assets/javascripts/workers/search."
 HERE = Path(__file__).resolve().parent
 
 
@@ -324,7 +326,6 @@ class Tab:
         self.errors: List[str] = []
         self.finished = []
         self.pending: Set = set()  # requests made and not yet finished or failed
-        self.real_index_size: Optional[int] = None  # see serve_one_page_search_index
         self.page = self.context.new_page()
         if cold_cache:
             devtools = self.context.new_cdp_session(self.page)
@@ -378,10 +379,10 @@ class Tab:
 
     def open_settled(self, path: str):
         """Load ``path`` and wait until every request it made has ended,
-        the late ones included: Material's search worker fetches the search
-        index after the load event. Cheaper than Playwright's "networkidle",
+        the late ones included: Material's script starts its search worker
+        after the load event. Cheaper than Playwright's "networkidle",
         which waits for half a second of silence after the last request."""
-        with self.page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)):
+        with self.page.expect_response(lambda response: SEARCH_WORKER in response.url):
             page = self.open(path)
         deadline = time.monotonic() + ACTION_TIMEOUT_MS / 1000
         while self.pending and time.monotonic() < deadline:
@@ -396,31 +397,10 @@ class Tab:
         self.finished.clear()
         self.pending.clear()
 
-    def serve_one_page_search_index(self, site: Path) -> None:
-        """Answer the search worker's request for the index with an index of
-        the first page only, and weigh the request as the site's real file.
-
-        Every page load makes Material's search worker fetch the whole index
-        and build it: 30 % of a page load's CPU, the same work on every page.
-        The search test (test_browser_search.py) loads and queries the real
-        index; a walk of every page only needs the request made and answered.
-        """
-        real = (site / SEARCH_INDEX.lstrip("/")).read_bytes()
-        index = json.loads(real)
-        index["docs"] = index["docs"][:1]
-        body = json.dumps(index).encode()
-        self.real_index_size = len(real)
-        self.page.route("**" + SEARCH_INDEX, lambda route: route.fulfill(
-            status=200, content_type="application/json", body=body))
-
     def bytes_received(self) -> int:
-        """Bytes over the wire for what this tab loaded: headers and bodies
-        (the search index weighed as the real file, if it is served smaller)."""
+        """Bytes over the wire for what this tab loaded: headers and bodies."""
         total = 0
         for request in self.finished:
-            if self.real_index_size is not None and request.url.endswith(SEARCH_INDEX):
-                total += self.real_index_size
-                continue
             sizes = request.sizes()
             total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         return total
@@ -464,15 +444,32 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def module_tab(site, site_url) -> Iterator[Tab]:
+def module_tab(site_url) -> Iterator[Tab]:
     """One tab for every test of a module, as a reader going from page to
     page, with a cold cache (each page weighed as on a first visit); a test
     calls ``forget()`` before its own page. A fresh context starts a renderer
-    process: it doubles the CPU cost of a page. Its search index is the first
-    page's only (see ``Tab.serve_one_page_search_index``)."""
+    process: it doubles the CPU cost of a page. No page load fetches the
+    search index: only opening the search does."""
     require_browser()
     tab = Tab(_SESSION.browser(), site_url, cold_cache=True)
-    tab.serve_one_page_search_index(site)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def axe_tab(site_url) -> Iterator[Tab]:
+    """One tab for every test of a module, for axe-core: a reader going from
+    page to page (warm cache), on a desktop-sized viewport, with no
+    transitions (prefers-reduced-motion: Material then has none, so a
+    palette switch shows at once). axe-core's script, bundled by
+    axe-playwright-python, is in ``tab.axe_script``."""
+    require_browser()
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab = Tab(_SESSION.browser(), site_url)
+    tab.page.emulate_media(reduced_motion="reduce")
+    tab.page.set_viewport_size({"width": 1280, "height": 800})
+    tab.axe_script = Axe().axe_script
     yield tab
     tab.close()
 

@@ -20,9 +20,10 @@ from ipcsnippets import catalog
 
 # Bytes over the wire for one page with a cold cache (the walk's tab turns the
 # browser's cache off), served uncompressed by http.server: the HTML,
-# Material's CSS and JavaScript, the search index. Most of it is shared by all
-# pages and cached after the first one; a server that compresses sends about
-# a quarter of it. Raise the budget with a reason.
+# Material's CSS and JavaScript (the search index comes only when the reader
+# opens the search). Most of it is shared by all pages and cached after the
+# first one; a server that compresses sends about a quarter of it. Raise the
+# budget with a reason.
 PAGE_BUDGET = 1_500_000
 COPY_BUTTON_WAIT_MS = 5_000
 SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # what pymdownx.snippets leaves out

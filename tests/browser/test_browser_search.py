@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from ipcsnippets import catalog
 
+SEARCH_INDEX = "/search/search_index.json"
+
 TERMS = ("JoinableQueue", "forkserver")
 RESULT_LINKS = "li.md-search-result__item a.md-search-result__link"
 # The search worker downloads the index and builds it before the first answer:
@@ -66,6 +68,20 @@ def search_and_follow(page, term: str, expected: list) -> None:
     marks = page.locator("mark[data-md-highlight]")
     marks.first.wait_for(state="attached")
     assert term.lower() in marks.first.inner_text().lower()
+
+
+def test_the_search_index_comes_only_when_the_reader_opens_the_search(new_tab, page_url):
+    """Material's script would fetch and parse the whole index on every page
+    load; the theme holds that request until the search field takes the
+    focus (docs/.overrides/main.html)."""
+    tab = new_tab()
+    page = tab.open_settled(page_url("queues/race.md"))
+    fetched = [r.url for r in tab.finished if r.url.endswith(SEARCH_INDEX)]
+    assert fetched == [], "a page load fetched the search index"
+    with page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)) as index:
+        page.locator("input.md-search__input").click()
+    assert index.value.ok
+    assert not tab.errors and not tab.foreign
 
 
 def test_search_finds_the_pages_whose_programs_use_each_term(new_tab, page_url):
