@@ -77,8 +77,11 @@ def test_named_sections_are_balanced_and_used(name):
 
 
 def test_every_snippet_has_a_sized_time_limit():
+    # The bench measures for a few seconds of CPU: under the matrix's load it
+    # needs more than any program that only shows a behaviour.
     for s in catalog.CATALOG.values():
-        assert 0 < s.timeout <= 15, f"{s.name}: time limit {s.timeout} s"
+        limit = 45 if s.name == "ipc_bench" else 15
+        assert 0 < s.timeout <= limit, f"{s.name}: time limit {s.timeout} s"
 
 
 def test_snippet_lines_fit_in_79_characters():
