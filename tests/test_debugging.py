@@ -48,7 +48,7 @@ def test_the_exiting_line_comes_before_the_exit_handlers_from_3_13_only(python_o
     assert lines[-1] == "[DEBUG/producer] joining queue thread"
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", catalog.get("debug_faulthandler").methods())
 def test_each_process_dumps_its_own_stacks_once(method, snippet_run):
     """debugging.md: "Each process wrote one dump, after one second. The
     parent's says join(), called from main(). The child's has two threads:

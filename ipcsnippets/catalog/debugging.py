@@ -30,5 +30,9 @@ SNIPPETS = (
         # matrix runs eight at a time) to print both before the runner stops it.
         timeout=5,
         deterministic=False,
+        # Under fork the parent's dump was missing in 2 of 9 matrix runs
+        # (3.11.2, 3.13.18), the child's feeder thread too: a race not yet
+        # settled, so the page shows spawn and forkserver only.
+        start_methods=("spawn", "forkserver"),
     ),
 )
