@@ -40,7 +40,7 @@ def largest_message(duplex):
 
 def main():
     if sys.platform == "win32":
-        sys.exit("pipe_capacity.py needs POSIX: on Windows, Pipe() is a named pipe")
+        sys.exit("pipe_capacity.py needs POSIX: Windows pipes are named pipes")
     for label, duplex in (("Pipe(duplex=False)", False), ("Pipe()", True)):
         size = largest_message(duplex)
         print(f"{label:<18} holds a message of {size:,} bytes, unread")

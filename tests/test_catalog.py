@@ -16,10 +16,8 @@ MAX_LINE = 79
 # Snippets still over it, each with the reason it waits. The test fails
 # when one of them fits: then it leaves this list.
 LONG_LINES_PENDING = {
-    "consumer_dies": "rewritten on another branch",
     "ipc_bench": "rewritten on another branch, with its figures",
     "queue_race": "changes with docs/measured/queue_race_rates.json, measured again on a quiet machine",
-    "sentinel_fix": "changes with docs/measured/fix_rates.json, measured again on a quiet machine",
     "timeout_fix_taught": "changes with docs/measured/fix_rates.json, measured again on a quiet machine",
 }
 
