@@ -546,12 +546,16 @@ def _short_result(c: Cell) -> str:
 def _short_path(path: str) -> str:
     if os.sep + ".venv" + os.sep in path:  # the same on every clone
         return ".venv" + path.rsplit(os.sep + ".venv", 1)[1]
-    if path.startswith(str(catalog.ROOT) + os.sep):
-        return path[len(str(catalog.ROOT)) + 1:]
+    if _MADE_HERE in path:  # the same on every clone, wherever it lies
+        return _MADE_HERE.lstrip(os.sep) + path.rsplit(_MADE_HERE, 1)[1]
     root = pyenv_root()
     if root and path.startswith(str(root) + os.sep):
         return "$(pyenv root)/" + path[len(str(root)) + 1:]
     return path
+
+
+# What make pythons installs, under any clone of the project.
+_MADE_HERE = os.sep + os.path.relpath(PROJECT_PYTHONS, catalog.ROOT)
 
 
 def _where(i: Interpreter) -> str:
@@ -560,7 +564,7 @@ def _where(i: Interpreter) -> str:
     root = pyenv_root()
     if root and i.path.startswith(str(root) + os.sep):
         return "pyenv"
-    if i.path.startswith(str(PROJECT_PYTHONS) + os.sep):
+    if _MADE_HERE + os.sep in i.path:
         return "Debian unstable, make pythons"
     return i.path
 
