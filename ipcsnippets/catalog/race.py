@@ -16,6 +16,6 @@ SNIPPETS = (
         title="The same race with the interleaving forced: hangs every run",
         page="queues/race.md",
         expect={"*": hangs(r"consumer-\d took an item")},
-        timeout=3,  # spawn children start late when the suite loads both cores
+        timeout=5,  # spawn children start late when the suite loads both cores
     ),
 )
