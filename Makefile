@@ -1,13 +1,20 @@
 # Two commands a new user needs: `make serve` and `make test`. Each builds its
 # own virtual environment on first use and reinstalls only when pyproject.toml
 # changes.
-PYTHON ?= python3
+# The venv's interpreter runs the tools, the suite and every snippet the suite
+# runs (and their spawn children): about a thousand processes. Debian's
+# /usr/bin/python3 is built with PGO and LTO; pyenv's default build (what
+# python3 is where pyenv's shims come first) is not, and starts a process and
+# imports multiprocessing in 115 ms of CPU against 65 ms. So Debian's, where it
+# is 3.11 or newer and has venv.
+SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
+PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test durations outputs regen check pythons speed soak audit clean
+.PHONY: serve build build-zensical test test-slow test-all axe durations outputs regen check pythons speed soak audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -27,8 +34,17 @@ build: $(STAMP) ## write the static site to site/
 build-zensical: $(STAMP) ## the same site built by Zensical, Material's successor, into site-zensical/
 	SITE_DIR=site-zensical $(BIN)/zensical build --clean
 
-test: $(STAMP) ## the whole suite: every snippet under every start method, outputs, site build
+test: $(STAMP) ## the per-change suite: every snippet under every start method, every page's claims, the site build, axe
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP) ## the rest of the suite (CI runs both): other CPythons, repeated runs, Redis, Zensical, the browser beyond axe
+	$(BIN)/python -m pytest -m slow
+
+test-all: $(STAMP) ## both tiers in one run
 	$(BIN)/python -m pytest
+
+axe: $(STAMP) ## every page through axe-core live; stores the clean ones in tests/browser/axe_passed.json
+	IPCSNIPPETS_STORE_AXE=1 $(BIN)/python -m pytest -m slow tests/browser/test_browser_axe.py
 
 durations: $(STAMP) ## run the suite and store each test's duration (the workers' shares are balanced by them)
 	$(BIN)/python -m pytest --store-durations
