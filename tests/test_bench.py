@@ -252,6 +252,7 @@ CASES.append(pytest.param(True, True, sys.version_info[:2], id="tracker-first"))
 
 @pytest.mark.skipif("fork" not in METHODS or not SHM.is_dir(), reason="needs fork and /dev/shm")
 @pytest.mark.parametrize("first, still_there, version", CASES)
+@pytest.mark.slow
 def test_a_forked_child_started_before_the_resource_tracker_unlinks_what_it_attached(
         write_script, python_of, first, still_there, version):
     """Under fork, a child started before this process's resource tracker runs

@@ -34,6 +34,7 @@ def test_the_childs_last_log_line_is_the_step_it_cannot_finish(method, snippet_r
     assert re.search(r"in join\n.*debug_log_to_stderr\.py\", line \d+ in main", parent)
 
 
+@pytest.mark.slow
 def test_the_exiting_line_comes_before_the_exit_handlers_from_3_13_only(python_of, snippet_runs):
     """debugging.md: "From Python 3.13 the child logs process exiting with
     exitcode 0 when its target returns, before its exit handlers run [...]

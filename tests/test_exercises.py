@@ -313,6 +313,7 @@ def test_lambda_target_works_under_fork_only():
 
 
 @pytest.mark.parametrize("version, says", [("3.12", "pickle"), ("3.13", "get")])
+@pytest.mark.slow
 def test_lambda_error_message_by_version(version, says, snippet_run, python_of):
     python = python_of(tuple(int(part) for part in version.split(".")))
     r = snippet_run("exercise_lambda_target_bug", "spawn", python=python)
@@ -320,6 +321,7 @@ def test_lambda_error_message_by_version(version, says, snippet_run, python_of):
 
 
 @pytest.mark.parametrize("version", [(3, 14), (3, 15)], ids=lambda v: "%d.%d" % v)
+@pytest.mark.slow
 def test_lambda_error_is_a_pickling_error_with_notes_from_3_14(version, snippet_run, python_of):
     """'from 3.14, PicklingError: Can't pickle local object <function
     main.<locals>.<lambda> at 0x...>, with notes on which attribute held it'"""

@@ -524,6 +524,7 @@ for call in (lambda: q.put(1), lambda: q.get(timeout=1)):
 """
 
 
+@pytest.mark.slow
 def test_version_facts_on_every_python_here(interpreters, python_of):
     """kinds.md: "`multiprocessing.Queue` has no `shutdown()` method, in 3.13,
     3.14 or 3.15" and "Neither do `SimpleQueue` and `JoinableQueue`";
@@ -546,6 +547,7 @@ def test_version_facts_on_every_python_here(interpreters, python_of):
 
 # --- the same programs on the oldest and newest Python here ----------------------
 
+@pytest.mark.slow
 def test_every_snippet_of_the_page_does_what_the_catalog_says_on_3_9_and_3_13(python_of, snippet_runs):
     """tests/test_snippets.py covers this Python under every start method; the
     oldest and newest supported versions run every snippet of the page too."""
@@ -571,6 +573,7 @@ if __name__ == "__main__":
 
 
 @pytest.mark.parametrize("version", [(3, 12), (3, 13), (3, 14), (3, 15)], ids=lambda v: f"{v[0]}.{v[1]}")
+@pytest.mark.slow
 def test_the_fork_with_threads_warning_is_hidden_unless_warnings_are_on(version, python_of, write_script):
     """kinds.md: "from 3.12 on, forking a process that has threads emits a
     `DeprecationWarning`, and a `Queue`'s feeder thread counts; Python hides
@@ -605,6 +608,7 @@ def test_bench_pipe_based_channels_close_together_manager_many_times_slower():
         assert rates[method, "Manager().Queue"] * 5 <= min(four), method
 
 
+@pytest.mark.slow
 def test_qsize_relies_on_sem_getvalue_which_macos_lacks_on_every_version(interpreters):
     """kinds.md: "On macOS, `qsize()` raises `NotImplementedError`: it relies
     on `sem_getvalue()`, which macOS does not provide." Not runnable here:

@@ -33,6 +33,7 @@ def test_the_right_key_is_served_and_a_wrong_one_refused_on_both_sides(method, s
     assert lines == EXPECTED[:2] + ["server: refused a client: digest received was wrong"] + EXPECTED[2:]
 
 
+@pytest.mark.slow
 def test_the_messages_are_the_same_on_3_9_3_12_and_3_15(python_of, snippet_runs):
     """basics.md: "The messages are the same on every Python from 3.9 to
     3.15, though the handshake changed in 3.12" (3.11 runs above)."""
@@ -43,6 +44,7 @@ def test_the_messages_are_the_same_on_3_9_3_12_and_3_15(python_of, snippet_runs)
         assert all(line in r.output for line in EXPECTED), python
 
 
+@pytest.mark.slow
 def test_a_3_9_client_passes_the_handshake_of_this_python(python_of):
     """basics.md: "from 3.12 it is SHA-256 by default, with MD5 still
     accepted from an older peer": a 3.9 client, which speaks MD5 only,

@@ -60,6 +60,7 @@ def test_keeping_a_reference_works_under_every_method(method, snippet_run):
 
 @pytest.mark.parametrize("version", [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14), (3, 15)],
                          ids=lambda v: f"{v[0]}.{v[1]}")
+@pytest.mark.slow
 def test_every_python_from_3_9_to_3_15_behaves_the_same(version, python_of, snippet_runs):
     """One run of each program per interpreter: the inline lock fails under
     spawn, works under fork; the kept lock works under spawn."""

@@ -57,6 +57,7 @@ def test_manager_queue_is_a_real_queue_queue_in_the_server_process():
         assert manager._process.pid != os.getpid()
 
 
+@pytest.mark.slow
 def test_empty_is_false_right_after_put_in_500_fresh_manager_queues():
     with multiprocessing.Manager() as manager:
         answers = []
@@ -90,6 +91,7 @@ def test_unpicklable_put_raises_typeerror_in_the_caller_and_delivers_nothing():
         assert q.get(timeout=TIMEOUT) == "still works"
 
 
+@pytest.mark.slow
 def test_the_exceptions_are_the_same_on_python_3_9_to_3_15(python_of, snippet_runs):
     """'the same on every Python from 3.9 to 3.15': 3.11 runs the whole
     suite; the other versions run both programs."""
@@ -271,6 +273,7 @@ def test_remote_feeder_delivers_every_item_exactly_once_to_another_client(method
     assert _gone(server.pid)
 
 
+@pytest.mark.slow
 def test_remote_snippet_drains_every_item_exactly_once_in_2_runs_per_method(snippet_runs):
     """The catalog's shared run and one more, under each method."""
     with ThreadPoolExecutor(3) as pool:

@@ -109,11 +109,11 @@ def _version_dependent_methods(snippet):
     return sorted(set(methods))
 
 
-def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters, snippet_run):
+def _check_sample(interpreters, snippet_run):
     """The snippets whose expectations depend on the version, under the
-    methods where they do, and a forced hang under fork, on every
-    interpreter. The runs are the suite's shared ones: other tests ask for
-    many of them too."""
+    methods where they do, and a forced hang under fork, on each of
+    ``interpreters``. The runs are the suite's shared ones: other tests ask
+    for many of them too."""
     def shared(todo, jobs):
         with ThreadPoolExecutor(jobs) as pool:
             return list(pool.map(lambda kw: snippet_run(kw["name"], kw["start_method"], kw["python"]), todo))
@@ -135,6 +135,23 @@ def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters,
     assert all(c.outcome == "hangs" for c in cells if c.snippet == "queue_race_forced")
 
 
+def test_sample_agrees_with_the_catalog_on_each_version_ci_must_have(interpreters, snippet_run):
+    """The per-change sample: one interpreter for each version in
+    REQUIRED_IN_CI (3.14 and 3.15 among them), the newest found, and for
+    this Python's version this very interpreter (its runs are shared with
+    the catalog's tests)."""
+    newest = {i.minor: i for i in interpreters}  # sorted by version: the last wins
+    this = next(i for i in interpreters if i.path == os.path.realpath(sys.executable))
+    newest[this.minor] = this
+    chosen = [newest[version] for version in REQUIRED_IN_CI]
+    _check_sample(chosen, snippet_run)
+
+
+@pytest.mark.slow
+def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters, snippet_run):
+    _check_sample(interpreters, snippet_run)
+
+
 def test_the_sample_covers_every_versioned_key():
     """Each versioned key applies to at least one sampled method."""
     for name in _versioned():
@@ -149,6 +166,7 @@ def test_the_sample_covers_every_versioned_key():
 @pytest.mark.skipif(os.environ.get("IPCSNIPPETS_FULL_MATRIX") != "1",
                     reason="the full matrix takes minutes: set IPCSNIPPETS_FULL_MATRIX=1")
 @pytest.mark.timeout(900)
+@pytest.mark.slow
 def test_full_matrix_agrees_with_the_catalog(interpreters):
     started = time.monotonic()
     cells = matrix.run_matrix(interpreters)
@@ -158,6 +176,7 @@ def test_full_matrix_agrees_with_the_catalog(interpreters):
     assert differ == []
 
 
+@pytest.mark.slow
 def test_a_partial_matrix_prints_the_grid_and_writes_nothing(interpreters):
     before = matrix.MATRIX_JSON.stat().st_mtime_ns if matrix.MATRIX_JSON.exists() else None
     done = cli("check", "--matrix", "pipe_greetings", "--start-method", "fork")

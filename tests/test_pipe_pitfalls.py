@@ -48,6 +48,7 @@ def test_eof_hang_prints_ten_greetings_then_the_parent_waits_in_recv_for_ever(me
 # --- two writers on one end (pipe_two_writers) -----------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.slow
 def test_two_writers_on_one_end_corrupt_the_stream_in_3_of_3_runs(method):
     results = run_times("pipe_two_writers", method, 3)
     for r in results:
@@ -57,6 +58,7 @@ def test_two_writers_on_one_end_corrupt_the_stream_in_3_of_3_runs(method):
 
 
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.slow
 def test_a_one_way_pipe_shared_by_two_writers_breaks_the_same_way_in_3_of_3_runs(method):
     broken = load("pipe_two_writers")
     ctx = multiprocessing.get_context(method)
@@ -108,6 +110,7 @@ INTACT = [f"writer-{i}: 5 of 5 messages intact, in order: [1, 2, 3, 4, 5]" for i
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("name", ["pipe_writer_per_process", "pipe_lock_around_send"])
+@pytest.mark.slow
 def test_fix_delivers_every_message_intact_in_3_of_3_runs(name, method, main_runs):
     """Three runs of main() (_runs.py's main_runs) mean it: the unfixed
     program broke in 750 of 750 runs (see the page) and in every run above,
@@ -249,6 +252,7 @@ def random_writer(conn, seed, start):
         conn.send(payload)
 
 
+@pytest.mark.slow
 def test_two_writers_of_random_100_kb_messages_break_the_stream_in_3_of_3_runs():
     """pipes/pitfalls.md: "with random 100 KB messages the tests see the
     stream break in every run"; a message that unpickles to the wrong bytes

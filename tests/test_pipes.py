@@ -113,6 +113,7 @@ for call in (lambda: r.send(1), w.recv):
 """
 
 
+@pytest.mark.slow
 def test_the_wrong_way_messages_are_the_same_on_every_python_from_3_9(interpreters, python_of):
     """'the same on every Python from 3.9 to 3.15'"""
     python_of((3, 9)), python_of((3, 15))  # the oldest and the newest must be here

@@ -86,6 +86,7 @@ def test_a_killed_worker_breaks_the_executor_and_leaves_a_pool_result_missing(me
     assert_executor_raises_and_pool_waits(snippet_run("pool_worker_killed", method), method)
 
 
+@pytest.mark.slow
 def test_a_killed_worker_does_the_same_on_every_python(interpreters, snippet_runs):
     """processes.md: "The tests run this program [...] with the default start
     method on every CPython found here (3.9 to 3.15): the result is the same

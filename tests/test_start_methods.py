@@ -38,6 +38,7 @@ def flat(text):
 # --- start_methods.py: what each method does ---------------------------------
 
 @pytest.mark.skipif(not LINUX, reason="the defaults checked here are Linux's")
+@pytest.mark.slow
 def test_linux_default_is_fork_through_3_13_and_forkserver_from_3_14(interpreters, snippet_runs):
     """'Linux used fork by default up to Python 3.13; Python 3.14 switches to
     forkserver' -- on every CPython found here, 3.9 to 3.15."""
@@ -71,6 +72,7 @@ def _start_up_times(output):
     return int(first), int(second)
 
 
+@pytest.mark.slow
 def test_start_up_cost_fork_is_cheapest_and_forkserver_pays_once_3_runs_each():
     """3 runs per method; the best of each is compared, so one slow run does not decide."""
     methods = ("fork", "spawn", "forkserver")
@@ -112,6 +114,7 @@ FORCE_VERSIONS = {(3, 9, 18), (3, 11, 2), (3, 11, 7), (3, 12, 1)}
 
 
 @pytest.mark.skipif(not LINUX, reason="fork-made semaphores are a POSIX matter")
+@pytest.mark.slow
 def test_force_true_after_a_fork_queue_fails_at_start_from_3_11_7_and_crashes_the_child_before(
         interpreters, snippet_runs):
     cases = {i.version: i.path for i in interpreters}
@@ -192,6 +195,7 @@ def _spawn_start_fixes_the_default(interpreter) -> bool:
     return asks == ""
 
 
+@pytest.mark.slow
 def test_which_operations_fix_the_default_start_method(write_script, interpreters):
     """The table 'fixes the default / leaves it open', on every CPython found
     here; one row changed in a bug-fix release of 3.13."""
@@ -240,12 +244,14 @@ def forkserver_preloads_main(version) -> bool:
     return tuple(version) >= (3, 14, 1) or (3, 13, 8) <= tuple(version) < (3, 14)
 
 
+@pytest.mark.slow
 def test_without_the_guard_a_spawn_child_fails_the_same_on_every_python(interpreters, snippet_runs):
     results = snippet_runs([("main_guard_missing", "spawn", i.path) for i in interpreters])
     for interpreter, result in zip(interpreters, results):
         _assert_child_died_bootstrapping(result, ("spawn", interpreter.label))
 
 
+@pytest.mark.slow
 def test_without_the_guard_forkserver_fails_in_the_child_or_in_the_server_by_version(interpreters, snippet_runs):
     """Up to 3.13.7 each forkserver child imports the main module and dies
     as a spawn child does. From 3.13.8 and 3.14.1 the server imports it
@@ -269,6 +275,7 @@ def test_without_the_guard_forkserver_fails_in_the_child_or_in_the_server_by_ver
     assert seen == {True, False}, "both behaviours must be shown by a run here"
 
 
+@pytest.mark.slow
 def test_forkserver_imports_the_main_module_in_each_child_or_once_in_the_server(interpreters, snippet_runs):
     """'Up to 3.13.7 and in 3.14.0, each forkserver child imports your main
     module again, as a spawn child does. From 3.13.8 and 3.14.1 the server
@@ -291,6 +298,7 @@ def test_forkserver_imports_the_main_module_in_each_child_or_once_in_the_server(
     assert seen == {True, False}, "both behaviours must be shown by a run here"
 
 
+@pytest.mark.slow
 def test_the_default_method_change_breaks_state_set_after_import(interpreters, snippet_runs):
     """'a program that works on 3.13 by default and fails on 3.14 by default'"""
     results = snippet_runs([("default_start_method_changed", None, i.path) for i in interpreters])
@@ -367,6 +375,7 @@ def test_a_target_loaded_under_a_made_up_name_works_only_under_fork(write_script
 # --- fork_with_threads_warning.py: fork and threads ------------------------
 
 @pytest.mark.skipif(not LINUX, reason="fork is the Linux default this warning is about")
+@pytest.mark.slow
 def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_started(python_of, snippet_runs):
     versions = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14), (3, 15)]
     results = snippet_runs([("fork_with_threads_warning", "fork", python_of(v)) for v in versions])
@@ -387,6 +396,7 @@ def test_fork_warning_appears_from_3_12_on_and_only_after_the_feeder_thread_star
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
+@pytest.mark.slow
 def test_spawn_and_forkserver_do_not_warn_on_3_12(method, snippet_run, python_of):
     result = snippet_run("fork_with_threads_warning", method, python=python_of((3, 12)))
     assert result.outcome == "completes", result.output
@@ -394,6 +404,7 @@ def test_spawn_and_forkserver_do_not_warn_on_3_12(method, snippet_run, python_of
     assert "DeprecationWarning" not in result.output
 
 
+@pytest.mark.slow
 def test_the_fork_warning_is_hidden_by_default_on_3_12_without_the_filter(write_script, monkeypatch, python_of):
     source = catalog.get("fork_with_threads_warning").path.read_text()
     line = '    warnings.simplefilter("always", DeprecationWarning)\n'
@@ -420,6 +431,7 @@ def test_the_stored_race_rates_hung_under_every_method_at_different_rates():
     assert len({m["hung"] for m in methods.values()}) == len(methods)
 
 
+@pytest.mark.slow
 def test_the_initializer_gives_every_worker_the_setting_on_every_python(interpreters, snippet_runs):
     """'The tests run it under fork, spawn and forkserver, and with no method
     imposed on every CPython found here: each run prints the same result.'"""

@@ -35,6 +35,7 @@ def _stop(*processes):
 # --- get(timeout=...) and queue.Empty ----------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.slow
 def test_get_timeout_fix_consumes_every_item_exactly_once_in_3_runs(method, main_runs):
     """fixes.md: "The test suite runs this program 3 times under each start
     method, on top of the catalog's own run; every run consumes every item
@@ -116,6 +117,7 @@ def test_get_timeout_consumer_catches_only_empty_so_a_real_error_still_kills_it(
 # --- JoinableQueue ------------------------------------------------------------
 
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.slow
 def test_joinable_queue_consumes_every_item_exactly_once_in_3_runs(method, main_runs):
     """fixes.md: "The test suite runs this program 3 times under each start
     method on top of the catalog's own run; every run consumes every item

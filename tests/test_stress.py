@@ -79,6 +79,7 @@ def test_percentile_is_nearest_rank():
     assert stress.percentile([], 95) is None
 
 
+@pytest.mark.slow
 def test_stress_of_the_sentinel_fix_counts_every_run_complete_and_stores_json(tmp_path):
     out = tmp_path / "runs.json"
     done = cli("sentinel_fix", "--runs", "4", "--start-method", "fork", "--jobs", "4", "--json", str(out))
@@ -93,6 +94,7 @@ def test_stress_of_the_sentinel_fix_counts_every_run_complete_and_stores_json(tm
     assert len(stored["runs"]["fork"]) == 4
 
 
+@pytest.mark.slow
 def test_stress_counts_the_taught_fix_hung_and_losing_items_in_every_run():
     done = cli("timeout_fix_taught", "--runs", "3", "--start-method", "fork", "--timeout", "2", "--jobs", "3")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -120,6 +122,7 @@ def _tree_of(pid: int) -> set:
     return {p for p in found if _reaper.alive(p)}
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_every_run_it_started_and_exits_130():
     proc = interruptible_popen(
         [sys.executable, "-m", "ipcsnippets", "stress", "queue_race_forced", "--runs", "20"],

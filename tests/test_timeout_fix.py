@@ -84,6 +84,7 @@ def test_taught_fix_loses_items_then_the_parent_hangs_at_exit(method, snippet_ru
 
 
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.slow
 def test_sentinel_fix_consumes_every_item_exactly_once_in_20_runs(method, snippet_run, main_runs):
     """fixes.md: "The test suite runs this program 20 times under each start method and
     checks that every item is consumed exactly once each time."

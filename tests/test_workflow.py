@@ -145,7 +145,7 @@ def test_ci_run_installs_no_browser_when_the_setting_names_one(tmp_path):
     browser.chmod(0o755)
     done = run_ci_run(tmp_path, str(browser), pythons=True)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "log").read_text().splitlines() == ["make test"]
+    assert (tmp_path / "log").read_text().splitlines() == ["make test", "make test-slow"]
 
 
 @pytest.mark.parametrize("chromium", ["/nonexistent/chrome", "/"], ids=["missing", "a-folder"])
@@ -163,7 +163,7 @@ def test_ci_run_installs_314_and_315_only_when_missing(tmp_path, pythons):
     browser.chmod(0o755)
     done = run_ci_run(tmp_path, str(browser), pythons=pythons)
     assert done.returncode == 0, done.stderr
-    expected = ["make test"] if pythons else ["make pythons", "make test"]
+    expected = ["make test", "make test-slow"] if pythons else ["make pythons", "make test", "make test-slow"]
     assert (tmp_path / "log").read_text().splitlines() == expected
 
 
@@ -174,7 +174,7 @@ def test_ci_run_installs_graphviz_only_when_dot_is_missing(tmp_path):
     done = run_ci_run(tmp_path, str(browser), pythons=True, dot=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "log").read_text().splitlines() == [
-        "apt-get update", "apt-get install -y make graphviz redis-server", "make test"]
+        "apt-get update", "apt-get install -y make graphviz redis-server", "make test", "make test-slow"]
 
 
 def test_the_workflow_installs_graphviz_before_ci_run():
@@ -274,7 +274,7 @@ def test_ci_run_installs_redis_server_only_when_missing(tmp_path, redis):
     browser.chmod(0o755)
     done = run_ci_run(tmp_path, str(browser), pythons=True, redis=redis)
     assert done.returncode == 0, done.stderr
-    expected = ["make test"] if redis else ["apt-get update", "apt-get install -y make graphviz redis-server", "make test"]
+    expected = ["make test", "make test-slow"] if redis else ["apt-get update", "apt-get install -y make graphviz redis-server", "make test", "make test-slow"]
     assert (tmp_path / "log").read_text().splitlines() == expected
 
 

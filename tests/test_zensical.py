@@ -55,6 +55,8 @@ from pymdownx.snippets import SnippetPreprocessor
 
 from ipcsnippets import catalog
 
+pytestmark = pytest.mark.slow  # `make test-slow`: a second whole site build
+
 SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # lines a whole-file include leaves out
 CODE = re.compile(r"<code[^>]*>(.*?)</code>", re.S)
 TAG = re.compile(r"<[^>]+>")

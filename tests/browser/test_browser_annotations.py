@@ -3,7 +3,11 @@ home page's command opens its note, and the copy button copies the command
 without the marker."""
 import re
 
+import pytest
+
 from ipcsnippets import catalog
+
+pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 
 COMMAND = "python -m ipcsnippets run queue_race_forced --start-method spawn"
 

@@ -9,7 +9,11 @@ run under several start methods (docs/outputs/NAME.md holds one tab each).
 """
 import re
 
+import pytest
+
 from ipcsnippets import catalog
+
+pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 
 CHOICE = "spawn"  # not the first tab, so a page that ignored the choice shows "fork"
 SCHEME = "document.body.getAttribute('data-md-color-scheme')"

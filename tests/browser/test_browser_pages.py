@@ -18,6 +18,8 @@ from pymdownx.snippets import SnippetPreprocessor
 
 from ipcsnippets import catalog
 
+pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
+
 # Bytes over the wire for one page with a cold cache (the walk's tab turns the
 # browser's cache off), served uncompressed by http.server: the HTML,
 # Material's CSS and JavaScript (the search index comes only when the reader

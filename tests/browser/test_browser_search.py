@@ -5,7 +5,11 @@ name, and the page that shows it), not from page text that may change.
 """
 from urllib.parse import urlsplit
 
+import pytest
+
 from ipcsnippets import catalog
+
+pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 
 SEARCH_INDEX = "/search/search_index.json"
 

@@ -10,6 +10,8 @@ from ipcsnippets import catalog, load, run, runner
 from ipcsnippets.cases import cases
 from ipcsnippets.redis_server import RedisServer, RedisServerError
 
+pytestmark = pytest.mark.slow  # `make test-slow`: a Redis server for every run
+
 PAGE = catalog.DOCS_DIR / "queues" / "redis.md"
 REDIS_CASES = [case for case in cases() if case.snippet.needs]
 
