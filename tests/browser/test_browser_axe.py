@@ -31,18 +31,36 @@ size, its scrolling and its focus.
 axe's css-orientation-lock rule reads the style sheets (its "preload"),
 which are the same on every page: it runs on the home page only.
 
+Two tests run these checks. In the slow tier (``make test-slow``, CI), every
+page is checked live. In the per-change tier (``make test``), a page passes
+without a browser when ``axe_passed.json`` holds a clean live check of
+exactly these bytes: the sha256 of the built page, of every stylesheet and
+script of the site, of these checks and of axe-core's script; any other
+page is checked live, there and then. ``make axe`` checks every page live
+and stores the digests of those that pass (IPCSNIPPETS_STORE_AXE=1).
+
 And a program whose lines fit in 79 characters (tests/test_catalog.py) is
 read without scrolling sideways on a laptop (the desktop viewport) and at
 960 px, the narrowest width that still shows the navigation beside it, the
 narrowest column a program gets above phone size.
 """
-from typing import List, Optional, Union
+import fcntl
+import functools
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Dict, List, Optional, Union
 
 import pytest
 
 from ipcsnippets import catalog
 
 PAGES = [*catalog.site_pages(), "404.html"]
+HERE = Path(__file__).resolve().parent
+RECORD = HERE / "axe_passed.json"
+STORE = os.environ.get("IPCSNIPPETS_STORE_AXE") == "1"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 667},
              "narrow laptop": {"width": 960, "height": 800}}
 MAX_LINE = 79
@@ -152,10 +170,8 @@ def test_a_violation_is_found_and_named(axe_tab):
     assert "#faint" in found[0] and "insufficient color contrast" in found[0], found
 
 
-@pytest.mark.timeout(180)  # four axe runs of one page: over 60 s on a loaded machine in a CI run
-@pytest.mark.parametrize("doc", PAGES)
-def test_page_has_no_axe_violation_in_either_palette_on_desktop_or_phone(axe_tab, page_url, doc):
-    tab = axe_tab
+def page_problems(tab, page_url, doc: str) -> List[str]:
+    """Every axe violation and every other problem of one page, checked live."""
     tab.forget()
     page = tab.open(doc if doc.endswith(".html") else page_url(doc))
     page.evaluate(tab.axe_script)
@@ -179,4 +195,113 @@ def test_page_has_no_axe_violation_in_either_palette_on_desktop_or_phone(axe_tab
                         "the colour rules must look at the content on a phone too")
     problems += tab.errors
     problems += [f"request to another host: {url}" for url in tab.foreign]
-    assert problems == []
+    return problems
+
+
+# --- the record of clean live checks -------------------------------------------
+
+def _page_file(site: Path, doc: str, page_url) -> Path:
+    return site / doc if doc.endswith(".html") else site / page_url(doc) / "index.html"
+
+
+@functools.lru_cache(maxsize=None)
+def _site_and_checks_digest(site: Path, axe_script: str) -> str:
+    """What decides a page's verdict besides the page itself: every stylesheet
+    and script the site serves, these checks (this file and the browser
+    tests' conftest) and axe-core's script."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.suffix in (".css", ".js")):
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in (Path(__file__), HERE / "conftest.py"):
+        digest.update(path.read_bytes())
+    digest.update(axe_script.encode())
+    return digest.hexdigest()
+
+
+def page_digest(site: Path, doc: str, axe_script: str, page_url) -> str:
+    page = hashlib.sha256(_page_file(site, doc, page_url).read_bytes()).hexdigest()
+    return hashlib.sha256((page + _site_and_checks_digest(site, axe_script)).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def axe_script() -> str:
+    """axe-core's script, as axe-playwright-python bundles it (no browser needed)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
+
+
+def recorded() -> Dict[str, str]:
+    """The digests of the pages that passed a live check (none if no record)."""
+    if not RECORD.exists() or RECORD.stat().st_size == 0:
+        return {}
+    try:
+        return dict(json.loads(RECORD.read_text())["pages"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AssertionError(f"{RECORD.name} is not a record of pages ({exc}): store it again with make axe") from None
+
+
+def store(doc: str, digest: str, browser_version: str) -> None:
+    """Add one clean page to the record (several workers may write it)."""
+    with open(RECORD, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pages = {d: v for d, v in recorded().items() if d in PAGES}
+        pages[doc] = digest
+        axe_version = re.search(r"axe v([\d.]+)", axe_script()).group(1)
+        RECORD.write_text(json.dumps({
+            "about": "Pages that passed every check of tests/browser/test_browser_axe.py, checked live: "
+                     "the sha256 of the built page, the site's stylesheets and scripts, the checks and "
+                     "axe-core. Written by `make axe`.",
+            "axe-core": axe_version, "chromium": browser_version,
+            "pages": dict(sorted(pages.items())),
+        }, indent=1) + "\n")
+
+
+def test_a_page_s_digest_changes_with_the_page_a_stylesheet_or_a_script_and_nothing_else(tmp_path):
+    site = tmp_path / "site"
+    (site / "pipes" / "basics").mkdir(parents=True)
+    (site / "assets").mkdir()
+    page, other = site / "pipes" / "basics" / "index.html", site / "index.html"
+    page.write_text("<p>a page</p>")
+    other.write_text("<p>another page</p>")
+    (site / "assets" / "theme.css").write_text("p { color: #222 }")
+    (site / "assets" / "search.js").write_text("let x = 1;")
+    (site / "sitemap.xml").write_text("<urlset/>")
+
+    def digest(script="axe"):
+        _site_and_checks_digest.cache_clear()
+        return page_digest(site, "pipes/basics.md", script, lambda doc: doc[:-len(".md")] + "/")
+
+    first = digest()
+    other.write_text("<p>another page, edited</p>")
+    (site / "sitemap.xml").write_text("<urlset><url/></urlset>")
+    assert digest() == first  # other pages and files that are no style or script
+    changes = [lambda: page.write_text("<p>a page, edited</p>"),
+               lambda: (site / "assets" / "theme.css").write_text("p { color: #999 }"),
+               lambda: (site / "assets" / "search.js").write_text("let x = 2;")]
+    seen = {first}
+    for change in changes:
+        change()
+        seen.add(digest())
+    seen.add(digest(script="another axe-core"))
+    assert len(seen) == 5
+    _site_and_checks_digest.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)  # four axe runs of one page: over 60 s on a loaded machine in a CI run
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_has_no_axe_violation_in_either_palette_on_desktop_or_phone(axe_tab, page_url, site, doc):
+    assert page_problems(axe_tab, page_url, doc) == []
+    if STORE:
+        store(doc, page_digest(site, doc, axe_tab.axe_script, page_url), axe_tab.page.context.browser.version)
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_as_built_now_passed_axe_live(built_site, page_url, request, doc):
+    """The per-change check: the page is the one a clean live check
+    recorded, or it passes the live check now."""
+    if recorded().get(doc) == page_digest(built_site, doc, axe_script(), page_url):
+        return
+    assert page_problems(request.getfixturevalue("axe_tab"), page_url, doc) == []
