@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test test-slow test-all axe durations outputs regen check pythons speed soak audit clean
+.PHONY: serve build build-zensical test test-slow test-all axe outputs regen check pythons speed soak audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -44,10 +44,7 @@ test-all: $(STAMP) ## both tiers in one run
 	$(BIN)/python -m pytest
 
 axe: $(STAMP) ## every page through axe-core live; stores the clean ones in tests/browser/axe_passed.json
-	IPCSNIPPETS_STORE_AXE=1 $(BIN)/python -m pytest -m slow tests/browser/test_browser_axe.py
-
-durations: $(STAMP) ## run the suite and store each test's duration (the workers' shares are balanced by them)
-	$(BIN)/python -m pytest --store-durations
+	IPCSNIPPETS_STORE_AXE=1 $(BIN)/python -m pytest -n 0 -m slow tests/browser/test_browser_axe.py
 
 outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 	$(BIN)/python -m ipcsnippets outputs --update

@@ -7,12 +7,12 @@ parts of the full browser it costs 29 % less CPU over these tests (18.3 s
 against 25.9 s, measured one after the other).
 
 The site is built once per test run (tests/conftest.py's ``built_site``) and
-served with http.server on 127.0.0.1 from a thread. The browser tests stay
-together in one worker's share (tests/_packing.py), so one pytest-xdist
-worker runs them one after another, with one Chromium. Every test gets a
-fresh browser context (the page walk shares one tab), which
-records what a reader's browser would do and blocks (and records) any request
-to another host, so no test ever reaches the Internet.
+served with http.server on 127.0.0.1 from a thread. The browser tests are
+next to each other in file order, and pytest-xdist's worksteal gives each
+worker a contiguous share: one or two workers run them, each with one
+Chromium. Every test gets a fresh browser context (the page walk shares one
+tab), which records what a reader's browser would do and blocks (and
+records) any request to another host, so no test ever reaches the Internet.
 
 The environment variable IPCSNIPPETS_CHROMIUM names another Chromium build
 to drive instead (the GitHub workflow sets it to the Chromium that

@@ -31,13 +31,14 @@ size, its scrolling and its focus.
 axe's css-orientation-lock rule reads the style sheets (its "preload"),
 which are the same on every page: it runs on the home page only.
 
-Two tests run these checks. In the slow tier (``make test-slow``, CI), every
-page is checked live. In the per-change tier (``make test``), a page passes
-without a browser when ``axe_passed.json`` holds a clean live check of
-exactly these bytes: the sha256 of the built page, of every stylesheet and
-script of the site, of these checks and of axe-core's script; any other
-page is checked live, there and then. ``make axe`` checks every page live
-and stores the digests of those that pass (IPCSNIPPETS_STORE_AXE=1).
+Two tests run these checks. In the slow tier (``make test-slow``, CI),
+every page is checked live. In the per-change tier (``make test``), a page
+passes without a browser when ``axe_passed.json`` holds a clean live check
+of exactly these bytes: the sha256 of the built page, of every stylesheet
+and script of the site, of this file (the checks) and of axe-core's
+script; any other page is checked live, there and then. ``make axe``
+checks every page live and stores the digests of those that pass
+(IPCSNIPPETS_STORE_AXE=1).
 
 And a program whose lines fit in 79 characters (tests/test_catalog.py) is
 read without scrolling sideways on a laptop (the desktop viewport) and at
@@ -207,13 +208,12 @@ def _page_file(site: Path, doc: str, page_url) -> Path:
 @functools.lru_cache(maxsize=None)
 def _site_and_checks_digest(site: Path, axe_script: str) -> str:
     """What decides a page's verdict besides the page itself: every stylesheet
-    and script the site serves, these checks (this file and the browser
-    tests' conftest) and axe-core's script."""
+    and script the site serves, these checks (this file) and axe-core's
+    script."""
     digest = hashlib.sha256()
     for path in sorted(p for p in site.rglob("*") if p.suffix in (".css", ".js")):
         digest.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
-    for path in (Path(__file__), HERE / "conftest.py"):
-        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
     digest.update(axe_script.encode())
     return digest.hexdigest()
 

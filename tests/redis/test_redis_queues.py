@@ -1,4 +1,5 @@
 """The Redis page (docs/queues/redis.md): what it claims, run against a real server."""
+import os
 import re
 import socket
 import time
@@ -294,3 +295,27 @@ def test_outputs_of_the_redis_snippets_come_from_an_interpreter_with_redis_py():
         stored = json.loads((outputs.OUTPUTS_DIR / f"{name}.json").read_text())
         assert stored["python"].endswith(" venv"), (name, stored["python"])
     assert outputs.check([c.name for c in REDIS_CASES]) == []
+
+
+@pytest.mark.parametrize("ci, outcome", [("", "1 skipped"), ("true", "1 error")], ids=["local", "ci"])
+def test_without_redis_server_the_tests_skip_in_one_line_and_fail_under_ci(tmp_path, ci, outcome):
+    """What the folder's conftest promises: without redis-server on PATH, a
+    test that needs the server skips, with one line naming the package; with
+    CI=true it fails instead, so CI cannot pass the Redis page by accident."""
+    import subprocess
+    import sys
+
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                           if not os.path.exists(os.path.join(p, "redis-server")))
+    test = "tests/redis/test_redis_queues.py::test_the_session_server_is_on_loopback_with_persistence_off"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rsE", "-n", "0", "-p", "no:cacheprovider", test],
+        cwd=catalog.ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PATH": path, "CI": ci})
+    assert outcome in done.stdout, done.stdout[-2000:]
+    reason = "redis-server is not installed (apt-get install redis-server)"
+    assert reason in done.stdout, done.stdout[-2000:]
+    if ci:
+        assert done.returncode == 1 and "CI must test the Redis page" in done.stdout
+    else:
+        assert done.returncode == 0
