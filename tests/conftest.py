@@ -6,7 +6,6 @@
   (snippet runs, the strict site build, ``shared_once``), and the catalog's
   runs that may hang, started early.
 - ``_pythons.py``: the other CPythons (``interpreters``, ``python_of``).
-- ``_packing.py``: the order in which the xdist workers take the tests.
 
 Plain helpers are imported by the tests that need them: ``_processes.py``,
 ``_figures.py``.
@@ -23,7 +22,7 @@ import sys
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-pytest_plugins = ["_guards", "_runs", "_pythons", "_packing"]
+pytest_plugins = ["_guards", "_runs", "_pythons"]
 
 
 def pytest_collection_finish(session):

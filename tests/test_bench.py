@@ -48,6 +48,7 @@ def quick(shared_once, tmp_path_factory):
     return shared_once("ipc-bench-quick", lambda: _quick_run(folder / "bench.json"))
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_quick_bench_completes_and_leaves_no_process(quick):
     assert quick["status"] == 0, quick["output"][-3000:]
     assert quick["leftovers"] == []
@@ -55,6 +56,7 @@ def test_quick_bench_completes_and_leaves_no_process(quick):
         assert word not in quick["output"]
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_quick_bench_leaves_no_shared_memory_segment(quick):
     used = {name for r in quick["data"]["rows"] if r["kind"] == "shared_memory" for name in r["segments"]}
     assert len(used) == 2 * len(METHODS)  # a warm-up round and one measured round per method
@@ -62,6 +64,7 @@ def test_quick_bench_leaves_no_shared_memory_segment(quick):
     assert quick["new_segments"] == set()
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_json_has_the_metadata(quick):
     meta = quick["data"]["meta"]
     assert meta["python"] == platform.python_version()
@@ -72,6 +75,7 @@ def test_json_has_the_metadata(quick):
     assert abs((when - datetime.now(timezone.utc)).total_seconds()) < 600
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_every_channel_payload_and_method_was_measured(quick):
     data = quick["data"]
     for m in METHODS:
@@ -91,6 +95,7 @@ def test_every_channel_payload_and_method_was_measured(quick):
         perfchart.one(data, kind="throughput", method="in-process", channel="memory copy", payload=payload, batch=1)
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_every_count_matches(quick):
     """Every round received exactly what was sent: messages, items and bytes."""
     for r in quick["data"]["rows"]:
@@ -109,6 +114,7 @@ def test_every_count_matches(quick):
             assert r["bytes"] == quick["data"]["meta"]["settings"]["shared_size"]
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_every_figure_is_positive(quick):
     for r in quick["data"]["rows"]:
         if r["kind"] == "throughput":
@@ -124,6 +130,7 @@ def test_every_figure_is_positive(quick):
             assert r["median_s"] > 0 and all(s > 0 for s in r["seconds"])
 
 
+@pytest.mark.slow  # a quick run of the bench: a measurement
 def test_the_quick_run_draws_a_table_and_chart(quick, tmp_path):
     path = tmp_path / "quick.json"
     path.write_text(json.dumps(quick["data"]))

@@ -5,7 +5,8 @@ of the readers' command line.
 
 Measured side by side in one run:
 
-- the test suite as ``make test`` runs it (``python -m pytest``, after set-up);
+- the per-change suite as ``make test`` runs it (``python -m pytest -m "not slow"``,
+  after set-up);
 - ``mkdocs build --strict``, best of three;
 - the runner's overhead: ``run(name)`` against ``python snippets/NAME.py``
   for the same snippet, median of several runs each, alternating.
@@ -47,7 +48,7 @@ def suite_seconds() -> Tuple[float, int, List[str]]:
     runs it (``--durations`` only adds a report at the end); with the tests
     that failed, if any, first."""
     seconds, done = timed(lambda: subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--durations=10"],
+        [sys.executable, "-m", "pytest", "-q", "-m", "not slow", "--durations=10"],
         cwd=catalog.ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=ENV))
     failed = re.findall(r"^(?:FAILED|ERROR) .*$", done.stdout, re.M)
     return seconds, done.returncode, failed + slowest(done.stdout)
