@@ -389,11 +389,15 @@ def _key_words(key: str, keys: Sequence[str]) -> str:
     return f"{where}, before Python {versioned[0]}" if versioned else where
 
 
+BY_SNIPPET = "by-snippet"
+"""The anchor of the table of every snippet by interpreter."""
+
+
 def render(stored: dict) -> str:
     """The Markdown fragment the "Verified on" page includes: the grid (Python
     versions by start method), the cells that differ from the catalog with the
     reason, the snippets whose behaviour depends on the version, and one table
-    per interpreter."""
+    of every snippet by interpreter."""
     interpreters = _interpreters(stored)
     cells = [Cell(**c) for c in stored["cells"]]
     snippets = stored["snippets"]
@@ -429,7 +433,7 @@ def render(stored: dict) -> str:
         "|---|" + "---|" * len(methods),
     ]
     for i in interpreters:
-        row = [f"[{i.label}](#{anchor[i.path]}) ({_md(_where(i))})"]
+        row = [f"{i.label} ({_md(_where(i))})"]
         for m in methods:
             group = [c for c in cells if c.path == i.path and c.method == m]
             bad = [c for c in group if not c.agrees]
@@ -439,7 +443,7 @@ def render(stored: dict) -> str:
                 row.append(f"{DIFFER} **{len(bad)} of {len(group)} differ**: "
                            + ", ".join(f"[`{c.snippet}`](#{diff_anchor(c)})" for c in bad))
             else:
-                row.append(f"{AGREE} [{len(group)} of {len(group)} as catalogued](#{anchor[i.path]})")
+                row.append(f"{AGREE} [{len(group)} of {len(group)} as catalogued](#{BY_SNIPPET})")
         lines.append("| " + " | ".join(row) + " |")
     found_minors = {i.minor for i in interpreters}
     missing = [(v, change) for v, change in sorted(NOT_VERIFIED.items()) if v not in found_minors]
@@ -496,25 +500,30 @@ def render(stored: dict) -> str:
     if versioned:
         lines.append("")
 
-    for i in interpreters:
-        mine = [c for c in cells if c.path == i.path]
-        bad = [c for c in mine if not c.agrees]
-        lines += [f"### Python {i.label} {{ #{anchor[i.path]} }}", ""]
-        lines += [f"`{_short_path(i.path)}`: {len(mine) - len(bad)} of {len(mine)} runs as catalogued.", ""]
-        lines.append("| snippet | " + " | ".join(head.get(m, m) for m in methods) + " |")
-        lines.append("|---|" + "---|" * len(methods))
-        for name in sorted({c.snippet for c in mine}):
-            row = [f"[`{name}`]({page(name)})"]
-            for m in methods:
-                c = next((c for c in mine if c.snippet == name and c.method == m), None)
-                if c is None:
-                    row.append("—")
-                elif c.agrees:
-                    row.append(f"{AGREE} {_md(_short_result(c))}")
-                else:
-                    row.append(f"{DIFFER} **differs**: {_md(c.result)} ([why](#{diff_anchor(c)}))")
-            lines.append("| " + " | ".join(row) + " |")
-        lines.append("")
+    lines += [f"### By snippet {{ #{BY_SNIPPET} }}", "",
+              "What each snippet did under each start method, on the newest Python that ran it (the "
+              "differences between versions are listed above), and on every interpreter: "
+              f"{AGREE} when all its runs there were as catalogued.", ""]
+    lines.append("| snippet | what it did | " + " | ".join(i.label for i in interpreters) + " |")
+    lines.append("|---|---|" + "---|" * len(interpreters))
+    for name in sorted({c.snippet for c in cells}):
+        mine = [c for c in cells if c.snippet == name]
+        newest = max((i for i in interpreters if any(c.path == i.path for c in mine)), key=lambda i: i.version)
+        did: Dict[str, List[str]] = {}
+        for m in methods:
+            c = next((c for c in mine if c.path == newest.path and c.method == m), None)
+            if c is not None:
+                did.setdefault(_short_result(c), []).append(head.get(m, m))
+        what = next(iter(did)) if len(did) == 1 and OWN not in {c.method for c in mine} \
+            else "; ".join(f"{', '.join(ms)}: {result}" for result, ms in did.items())
+        row = [f"[`{name}`]({page(name)})", _md(what)]
+        for i in interpreters:
+            runs = [c for c in mine if c.path == i.path]
+            bad = [c for c in runs if not c.agrees]
+            row.append("—" if not runs else AGREE if not bad
+                       else f"{DIFFER} " + ", ".join(f"[{head.get(c.method, c.method)}](#{diff_anchor(c)})" for c in bad))
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -541,17 +550,6 @@ def _short_result(c: Cell) -> str:
     if c.outcome == "raises":
         return c.result.split(" (")[0]
     return "completes" if c.result.startswith("completed") else c.result
-
-
-def _short_path(path: str) -> str:
-    if os.sep + ".venv" + os.sep in path:  # the same on every clone
-        return ".venv" + path.rsplit(os.sep + ".venv", 1)[1]
-    if _MADE_HERE in path:  # the same on every clone, wherever it lies
-        return _MADE_HERE.lstrip(os.sep) + path.rsplit(_MADE_HERE, 1)[1]
-    root = pyenv_root()
-    if root and path.startswith(str(root) + os.sep):
-        return "$(pyenv root)/" + path[len(str(root)) + 1:]
-    return path
 
 
 # What make pythons installs, under any clone of the project.

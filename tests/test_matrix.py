@@ -221,9 +221,12 @@ def _stored_example():
 
 def test_the_page_marks_a_difference_with_a_sign_and_words_and_explains_it():
     md = matrix.render(_stored_example())
-    grid = [line for line in md.splitlines() if line.startswith("| [3.13.0]")][0]
+    grid = [line for line in md.splitlines() if line.startswith("| 3.13.0 (")][0]
     assert "❌ **1 of 1 differ**" in grid and "[`queue_close`](#differs-3-13-0-spawn-queue-close)" in grid
-    assert "✅ [1 of 1 as catalogued](#python-3-13-0)" in grid  # fork
+    assert "✅ [1 of 1 as catalogued](#by-snippet)" in grid  # fork
+    by_snippet = [line for line in md.splitlines() if line.startswith("| [`queue_close`]")][0]
+    assert by_snippet == ("| [`queue_close`](queues/kinds.md) | completes | ✅ "
+                          "| ❌ [spawn](#differs-3-13-0-spawn-queue-close) |")
     assert "**1 differ from the catalog**" in md
     explained = [line for line in md.splitlines() if "{ #differs-3-13-0-spawn-queue-close }" in line][0]
     assert "[`queue_close`](queues/kinds.md) on Python 3.13.0, start method spawn" in explained
