@@ -283,7 +283,7 @@ def test_the_matrix_page_says_which_snippets_need_redis_and_where_they_ran():
     md = matrix.render(stored)
     assert "(`redis_sentinel`: redis-py and a Redis server, started for each run) ran only where that package " \
            "can be imported: on 3.11.7 venv." in md
-    assert "`.venv/bin/python`: 1 of 1 runs as catalogued." in md
+    assert "| 3.11.7 venv (the project's .venv, with redis) | ✅ [1 of 1 as catalogued](#by-snippet) |" in md
 
 
 def test_outputs_of_the_redis_snippets_come_from_an_interpreter_with_redis_py():
