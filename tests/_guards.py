@@ -9,6 +9,7 @@ import os
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from ipcsnippets import runner
@@ -106,8 +107,27 @@ def _shm_entries() -> set:
     return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.", "psm_", "mp-"))}
 
 
+# A pytest that a test of this suite starts (tests/redis/ runs one) would take
+# the outer suite's runs and /dev/shm entries, made meanwhile by the other
+# workers, for its own leaks. The outermost session checks the whole run,
+# what the nested ones left included; a nested one names it as an ancestor.
+OUTERMOST = "IPCSNIPPETS_OUTERMOST_PYTEST"
+
+
+def _nested() -> bool:
+    outer = os.environ.get(OUTERMOST, "")
+    return outer.isdigit() and int(outer) in {p.pid for p in psutil.Process().parents()}
+
+
+def pytest_configure(config):
+    # Before xdist starts its workers (in pytest_sessionstart), so they inherit it.
+    if not hasattr(config, "workerinput") and not _nested():
+        os.environ[OUTERMOST] = str(os.getpid())
+
+
 def pytest_sessionstart(session):
-    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+    # The controller, not an xdist worker, and not a pytest started by a test.
+    if not hasattr(session.config, "workerinput") and not _nested():
         session.config._shm_before = _shm_entries()
         session.config._started = now() - 0.1  # start times are to 1/CLK_TCK
 

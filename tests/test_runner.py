@@ -125,3 +125,30 @@ def test_run_path_passes_the_arguments_to_the_script(write_script):
     script = write_script("import sys\nprint(sys.argv[1:])\n")
     result = run_path(script, args=["--quick", "a b"], timeout=30)
     assert result.outcome == "completes" and result.output == "['--quick', 'a b']\n", result.output
+
+
+def test_a_pytest_started_by_a_test_leaves_the_run_wide_leak_checks_to_the_outer_one():
+    """The run-wide guards (tests/_guards.py) of a nested pytest would take the
+    outer suite's runs and /dev/shm entries for its own leaks: it is nested
+    only while the pid in the variable is one of its ancestors, so a stale
+    value in a shell does not switch the guards off."""
+    import _guards
+
+    probe = [sys.executable, "-c", "import sys; sys.path.insert(0, 'tests'); import _guards; print(_guards._nested())"]
+    sibling = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        answers = {}
+        for name, outer in [("an ancestor", str(os.getpid())), ("a live non-ancestor", str(sibling.pid)),
+                            ("garbage", "x"), ("unset", None)]:
+            env = {k: v for k, v in os.environ.items() if k != _guards.OUTERMOST}
+            if outer is not None:
+                env[_guards.OUTERMOST] = outer
+            done = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=30,
+                                  cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            answers[name] = done.stdout.strip() or done.stderr[-300:]
+    finally:
+        sibling.kill()
+        sibling.wait(timeout=10)
+    assert answers == {"an ancestor": "True", "a live non-ancestor": "False", "garbage": "False", "unset": "False"}
+    # This run's own controller set it, so the workers see it.
+    assert os.environ.get(_guards.OUTERMOST, "").isdigit()
