@@ -2,11 +2,13 @@
 expectation for that Python version; the "Verified on" page shows the result.
 
 The full matrix (every snippet, every method, every interpreter: about 430
-runs) takes about 1-2 minutes on 2 cores, too long for the suite. The suite
-runs a sample on every interpreter found (the snippets whose expectations
-depend on the version, under every method, plus a forced hang) and checks
-that the stored full matrix is current. IPCSNIPPETS_FULL_MATRIX=1 runs the
-full matrix as a test.
+runs) takes minutes, too long for the suite. The suite runs a sample (the
+snippets whose expectations depend on the version, under the methods where
+they do, plus a forced hang): per change on the versions CI must have, the
+whole sample on 3.14, 3.15 and this interpreter and on the others what only
+they show; in the slow tier, the whole sample on every interpreter found. It
+checks that the stored full matrix is current. IPCSNIPPETS_FULL_MATRIX=1 runs
+the full matrix as a test.
 """
 import glob
 import json
@@ -109,47 +111,93 @@ def _version_dependent_methods(snippet):
     return sorted(set(methods))
 
 
-def _check_sample(interpreters, snippet_run):
-    """The snippets whose expectations depend on the version, under the
-    methods where they do, and a forced hang under fork, on each of
-    ``interpreters``. The runs are the suite's shared ones: other tests ask
-    for many of them too."""
+def _check_sample(plan, snippet_run):
+    """Run ``plan``, ``(interpreter, snippet, method)`` triples, all at once
+    and longest first, and check each run against the catalog's expectation
+    for its interpreter's version. The runs are the suite's shared ones:
+    other tests ask for many of them too."""
     def shared(todo, jobs):
         with ThreadPoolExecutor(jobs) as pool:
             return list(pool.map(lambda kw: snippet_run(kw["name"], kw["start_method"], kw["python"]), todo))
 
+    def group(key):
+        interpreter, name = key
+        methods = [m for i, n, m in plan if (i.path, n) == (interpreter.path, name)]
+        return matrix.run_matrix([interpreter], [name], methods, jobs=12, runs=shared)
+
     started = time.monotonic()
-    cells = []
-    for name in _versioned():
-        cells += matrix.run_matrix(interpreters, [name], _version_dependent_methods(catalog.get(name)),
-                                   jobs=12, runs=shared)
-    cells += matrix.run_matrix(interpreters, ["queue_race_forced"], ["fork"], jobs=12, runs=shared)
+    groups = list({(i.path, n): (i, n) for i, n, _ in plan}.values())
+    with ThreadPoolExecutor(len(groups)) as pool:
+        cells = [c for done in pool.map(group, groups) for c in done]
     seconds = time.monotonic() - started
-    wanted = {(i.path, n, m) for i in interpreters for n in _versioned()
-              for m in _version_dependent_methods(catalog.get(n))}
-    wanted |= {(i.path, "queue_race_forced", "fork") for i in interpreters}
-    assert {(c.path, c.snippet, c.method) for c in cells} == wanted
+    assert sorted((c.path, c.snippet, c.method) for c in cells) == sorted((i.path, n, m) for i, n, m in plan)
     differ = [f"{c.snippet} [{c.method}] on {c.python} ({c.path}): {'; '.join(c.problems)}"
               for c in cells if not c.agrees]
     assert differ == [], f"{len(cells)} runs in {seconds:.1f} s"
     assert all(c.outcome == "hangs" for c in cells if c.snippet == "queue_race_forced")
 
 
+def _full_sample(interpreters):
+    """On each of ``interpreters``: every versioned snippet under each method
+    where its expectation depends on the version, and a forced hang under fork."""
+    return [(i, n, m) for i in interpreters for n in _versioned()
+            for m in _version_dependent_methods(catalog.get(n))] + \
+        [(i, "queue_race_forced", "fork") for i in interpreters]
+
+
+def _per_change_sample(chosen, always):
+    """The full sample on the interpreters in ``always``; on the others only
+    the runs whose expectation none of those meets (an older version's own
+    behaviour), so that every expectation that applies to a version in
+    ``chosen`` is checked once at least."""
+    plan = [t for t in _full_sample(always)]
+    for name in _versioned():
+        snippet = catalog.get(name)
+        for m in _version_dependent_methods(snippet):
+            met = [snippet.expect_for(m, i.version) for i in always]
+            for i in chosen:
+                if i not in always and not any(e is snippet.expect_for(m, i.version) for e in met):
+                    plan.append((i, name, m))
+                    met.append(snippet.expect_for(m, i.version))
+    return plan
+
+
 def test_sample_agrees_with_the_catalog_on_each_version_ci_must_have(interpreters, snippet_run):
     """The per-change sample: one interpreter for each version in
-    REQUIRED_IN_CI (3.14 and 3.15 among them), the newest found, and for
-    this Python's version this very interpreter (its runs are shared with
-    the catalog's tests)."""
+    REQUIRED_IN_CI (the newest found, and for this Python's version this very
+    interpreter, whose runs are shared with the catalog's tests). The current
+    releases (3.14 and 3.15) and this one run the whole sample; 3.9 and 3.13
+    only what they alone show. The slow tier runs the whole sample everywhere."""
     newest = {i.minor: i for i in interpreters}  # sorted by version: the last wins
     this = next(i for i in interpreters if i.path == os.path.realpath(sys.executable))
     newest[this.minor] = this
-    chosen = [newest[version] for version in REQUIRED_IN_CI]
-    _check_sample(chosen, snippet_run)
+    chosen = [newest[version] for version in REQUIRED_IN_CI if version in newest]
+    always = [i for i in chosen if i.minor in {(3, 14), (3, 15), this.minor}]
+    _check_sample(_per_change_sample(chosen, always), snippet_run)
+
+
+def test_the_per_change_sample_checks_every_expectation_that_applies_to_a_version_ci_must_have():
+    """Made-up interpreters, one per version in REQUIRED_IN_CI: the sample
+    meets, on some interpreter, every expectation that any of them must meet,
+    runs the whole sample on 3.14 and 3.15, and runs less than the full one."""
+    chosen = [Interpreter(path=f"/py{v[0]}{v[1]}", version=v + (99,), found="test") for v in REQUIRED_IN_CI]
+    always = [i for i in chosen if i.minor in {(3, 11), (3, 14), (3, 15)}]
+    plan = _per_change_sample(chosen, always)
+    for i in always:
+        assert {(n, m) for j, n, m in plan if j is i} == {(n, m) for _, n, m in _full_sample([i])}
+    for name in _versioned():
+        snippet = catalog.get(name)
+        for m in _version_dependent_methods(snippet):
+            needed = {id(snippet.expect_for(m, i.version)) for i in chosen}
+            met = {id(snippet.expect_for(m, i.version)) for i, n, mm in plan if (n, mm) == (name, m)}
+            assert needed == met, (name, m)
+    older = [t for t in plan if t[0] not in always]
+    assert 0 < len(older) < len(_full_sample([i for i in chosen if i not in always]))
 
 
 @pytest.mark.slow
 def test_sample_agrees_with_the_catalog_on_every_interpreter_found(interpreters, snippet_run):
-    _check_sample(interpreters, snippet_run)
+    _check_sample(_full_sample(interpreters), snippet_run)
 
 
 def test_the_sample_covers_every_versioned_key():
