@@ -159,9 +159,12 @@ def switch(page, scheme: str, viewport: str) -> None:
     page.evaluate(NEXT_FRAME)  # Material and the theme's script have seen the new size
 
 
+@pytest.mark.slow
 def test_a_violation_is_found_and_named(axe_tab):
     """What the page checks rely on: axe runs, and a failure names the rule
-    and the element."""
+    and the element. Slow tier: the checks it proves are this file, part of
+    every record's digest, so a change to them sends every page live; per
+    change, with the records current, no browser starts at all."""
     page = axe_tab.page
     page.set_content('<html lang="en"><title>t</title><main><h1>t</h1>'
                      '<p id="faint" style="color: #aaa; background: #fff">faint text</p></main></html>')
