@@ -9,6 +9,7 @@ import time
 import pytest
 
 from ipcsnippets import load
+from _children import _get_untimed, put_and_report
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -80,11 +81,6 @@ def test_joinable_join_hangs_for_ever_after_a_consumer_dies(method, snippet_run)
     assert "done with item 3" not in result.output
     main = next(s.stack for s in result.stacks if s.name == "MainProcess")
     assert re.search(r"queues\.py\", line \d+ in join", main)
-
-
-def put_and_report(q, item, done):
-    q.put(item)
-    done.set()  # put() returned; whether the item ever gets written is another matter
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -217,10 +213,6 @@ def test_a_crash_holding_the_write_lock_starves_the_survivor_which_gets_minus_15
         for q in (tasks, results):
             q.close()
             q.join_thread()
-
-
-def _get_untimed(q):
-    q.get()
 
 
 @pytest.mark.parametrize("method", METHODS)

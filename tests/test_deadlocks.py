@@ -6,7 +6,6 @@ feeder cannot finish while the pipe is full and unread.
 import multiprocessing
 import queue
 import sys
-import threading
 import time
 from multiprocessing.reduction import ForkingPickler
 
@@ -14,6 +13,7 @@ import pytest
 
 from ipcsnippets import catalog, load
 from ipcsnippets.runner import run_path
+from _children import put_an_item_that_cannot_leave_then_cancel, put_then_exit
 
 METHODS = multiprocessing.get_all_start_methods()
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes differ by OS")
@@ -186,13 +186,6 @@ def test_cancel_join_thread_child_exits_before_anything_is_read_and_items_are_lo
     assert result.duration < 3
 
 
-def put_then_exit(q, items, cancel):
-    for n in range(items):
-        q.put(bytes([n]) * 1_000)
-    if cancel:
-        q.cancel_join_thread()
-
-
 @pytest.mark.parametrize("method", METHODS)
 def test_without_cancel_join_thread_the_same_child_waits_until_everything_is_read(method):
     """deadlocks.md: "a child that put 200 items of 1,000 bytes hangs the same way until
@@ -211,20 +204,6 @@ def test_without_cancel_join_thread_the_same_child_waits_until_everything_is_rea
     finally:
         _stop(p)
         _close(q)
-
-
-class NeverPickled:
-    """An item whose pickling, in the feeder thread, waits for ever: it is
-    certain that it has not reached the pipe when the process exits."""
-
-    def __reduce__(self):
-        threading.Event().wait(60)
-        return (int, (0,))
-
-
-def put_an_item_that_cannot_leave_then_cancel(q):
-    q.put(NeverPickled())
-    q.cancel_join_thread()
 
 
 @pytest.mark.parametrize("method", METHODS)

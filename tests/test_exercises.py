@@ -13,13 +13,13 @@ The three bugs that hang are run under the default start method only here
 import multiprocessing
 import queue
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ipcsnippets import catalog, run
 from ipcsnippets.catalog import exercises
+from _children import _put_then_return
 
 DEFAULT = multiprocessing.get_start_method()
 METHODS = multiprocessing.get_all_start_methods()
@@ -113,24 +113,6 @@ def test_generator_job_is_dropped_by_the_feeder_with_a_traceback_and_the_rest_ar
 def test_generator_fix_answers_all_three_jobs_under_every_method():
     for r in fixed_runs("generator_result").values():
         assert lines(r) == ["answers for 3 of 3 jobs: {'small': 14, 'evens': 120, 'odds': 165}"]
-
-
-class FailsOnceExiting:
-    """An item whose pickling waits until its process has begun to exit, then fails."""
-
-    def __reduce__(self):
-        from multiprocessing import util
-
-        deadline = time.monotonic() + TIMEOUT
-        while not util.is_exiting() and time.monotonic() < deadline:
-            time.sleep(0.005)
-        raise TypeError("cannot pickle this item")
-
-
-def _put_then_return(q):
-    q.put("before")
-    q.put(FailsOnceExiting())
-    q.put("after")
 
 
 def test_a_feeder_that_fails_while_its_process_exits_drops_the_rest_and_prints_nothing(capfd):

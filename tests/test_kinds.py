@@ -17,6 +17,7 @@ import pytest
 
 from ipcsnippets import catalog, load
 from ipcsnippets.runner import python_version
+from _children import _put_numbered, _put_type_name, _report_one
 
 METHODS = multiprocessing.get_all_start_methods()
 DEFAULT = multiprocessing.get_start_method()  # for claims that no start method changes
@@ -289,11 +290,6 @@ def test_ordering_no_producer_can_run_ahead_of_the_round():
         _close(q)
 
 
-def _put_numbered(name, q, count):
-    for n in range(count):
-        q.put((name, n))
-
-
 def test_each_producers_items_arrive_in_its_order_3_producers_2000_items_each_no_barrier():
     """kinds.md: "the items of one producer arrive in that producer's order" and "The
     tests also check a free run without the barrier: three producers, 2000
@@ -401,10 +397,6 @@ def test_a_queue_passed_as_a_process_argument_works(method):
     assert p.exitcode == 0
 
 
-def _put_type_name(q, thing):
-    q.put(type(thing).__name__)
-
-
 def test_process_arguments_are_inherited_under_fork_and_pickled_under_spawn():
     """kinds.md: "Under spawn and forkserver it is pickled while the child is being
     started, which is allowed; under fork the child inherits it and nothing
@@ -471,10 +463,6 @@ def test_join_thread_is_only_allowed_after_close():
             q.join_thread()
     finally:
         _close(q)
-
-
-def _report_one(q, report):
-    report.put(q.get(timeout=TIMEOUT))
 
 
 def test_join_thread_waits_until_the_feeder_has_written_every_item():

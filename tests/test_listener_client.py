@@ -11,6 +11,7 @@ import pytest
 
 from ipcsnippets import load
 from test_managers import _relay  # records every byte a client sends
+from _children import _send_a_call
 
 METHODS = multiprocessing.get_all_start_methods()
 TIMEOUT = 10
@@ -65,18 +66,6 @@ def test_a_3_9_client_passes_the_handshake_of_this_python(python_of):
             if child.poll() is None:
                 child.kill()
             child.wait(TIMEOUT)
-
-
-def _send_a_call(address, authkey):
-    with Client(address, authkey=authkey) as conn:
-        conn.send(RunsInTheReceiver())  # made here: an argument would be unpickled in this child
-
-
-class RunsInTheReceiver:
-    """Unpickled as a call of os.getpid in whichever process unpickles it."""
-
-    def __reduce__(self):
-        return (os.getpid, ())
 
 
 @pytest.mark.parametrize("authkey", [None, KEY], ids=["no key", "with the key"])

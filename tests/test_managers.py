@@ -12,6 +12,7 @@ from multiprocessing.managers import SyncManager
 import pytest
 
 from ipcsnippets import catalog, load, run
+from _children import _put, _put_after, _put_from_inbox, _put_then_set, _take_then_crash
 
 METHODS = multiprocessing.get_all_start_methods()
 TIMEOUT = 10
@@ -20,30 +21,6 @@ PAGE = catalog.DOCS_DIR / "queues" / "managers.md"
 
 def _gone(pid: int) -> bool:
     return not os.path.exists(f"/proc/{pid}")
-
-
-def _put(q, item):
-    q.put(item)
-
-
-def _put_after(q, item, event):
-    assert event.wait(TIMEOUT)
-    q.put(item)
-
-
-def _put_then_set(q, item, event):
-    q.put(item)
-    event.set()
-
-
-def _take_then_crash(q):
-    q.get(timeout=TIMEOUT)
-    os._exit(1)  # dies before doing anything with the item
-
-
-def _put_from_inbox(inbox):
-    q, item = inbox.recv()  # a manager queue proxy, sent after this process started
-    q.put(item)
 
 
 # --- what a Manager queue is ------------------------------------------------

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from ipcsnippets import catalog, load
+from _children import _exit_with, _raise, _sleep_and_return, _start_a_child
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -96,11 +97,6 @@ def test_a_killed_worker_does_the_same_on_every_python(interpreters, snippet_run
         assert_executor_raises_and_pool_waits(result, interpreter.label)
 
 
-def _sleep_and_return(seconds):
-    time.sleep(seconds)
-    return seconds
-
-
 @pytest.mark.parametrize("method", METHODS)
 def test_a_pool_with_block_ends_with_terminate_and_the_result_never_comes(method):
     """processes.md (exercise): "a Pool's with block ends with terminate():
@@ -149,14 +145,6 @@ def test_the_sentinel_shows_the_crash_while_the_other_worker_runs_and_its_result
     assert result.duration < 5  # it noticed at once; it did not wait out TIMEOUT
 
 
-def _exit_with(code):
-    raise SystemExit(code)
-
-
-def _raise():
-    raise ValueError("a worker's bug")
-
-
 @pytest.mark.parametrize("method", METHODS)
 def test_exitcode_is_0_then_the_sys_exit_number_then_1_after_an_exception(method):
     """processes.md: exitcode is "0 after a normal end, the number it gave
@@ -181,14 +169,6 @@ def test_at_exit_the_daemon_is_terminated_and_the_other_child_joined(method, sni
     result = snippet_run("daemon_at_exit", method)
     assert lines(result) == ["main() returns without join()", "non-daemon child: finished its work"]
     assert daemon.SHORT <= result.duration < daemon.LONG
-
-
-def _start_a_child(done):
-    p = multiprocessing.Process(target=_sleep_and_return, args=(0,))
-    try:
-        p.start()
-    except AssertionError as exc:
-        done.put(str(exc))
 
 
 @pytest.mark.parametrize("method", METHODS)

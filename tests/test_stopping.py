@@ -6,7 +6,6 @@ Proves the claims of the sections "get(timeout=...) and queue.Empty" and
 import inspect
 import json
 import multiprocessing
-import os
 import queue
 import threading
 import time
@@ -14,6 +13,7 @@ import time
 import pytest
 
 from ipcsnippets import catalog, load
+from _children import take_one_and_die
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -180,11 +180,6 @@ def test_join_with_timeout_gives_up_on_an_item_never_marked_done_then_succeeds()
         assert jq.join_with_timeout(tasks, 5) is True
     finally:
         _close(tasks)
-
-
-def take_one_and_die(tasks):
-    tasks.get(timeout=10)
-    os._exit(1)  # a crash before task_done()
 
 
 @pytest.mark.parametrize("method", METHODS)
