@@ -18,7 +18,7 @@ prose fails here until it is registered with its source, or taken out.
 import multiprocessing.connection
 import re
 from pathlib import Path
-from typing import Dict, NamedTuple, Tuple
+from typing import Dict, NamedTuple, Tuple, Union
 
 import pytest
 
@@ -39,7 +39,7 @@ class Source(NamedTuple):
 CONNECTION = Path(multiprocessing.connection.__file__)  # this CPython's own
 PITFALL_TESTS = "tests/test_pipe_pitfalls.py"
 
-CONSTANTS: Dict[str, Source] = {
+CONSTANTS: Dict[str, Union[Source, Tuple[Source, ...]]] = {
     # Linux's pipe: 16 pages of 4 KiB (pipe(7)), measured by pipe_capacity.
     "64 KiB": Source(PITFALL_TESTS + "::test_pipe_capacity_a_one_way_pipe_holds_16_pages_and_a_socket_pair_over_three_times_that"),
     "4 KiB": Source("snippets/ipc_bench.py", r"^PAGE = 4096$"),
@@ -69,9 +69,10 @@ CONSTANTS: Dict[str, Source] = {
     # The documentation's own figure, quoted as such (pipes/pitfalls.md).
     "32 MiB": Source("docs/pipes/pitfalls.md", r"documentation also warns that very large pickles \(about 32 MiB"),
     # The catalog's limit and the project's own budgets.
-    "5 s": Source("ipcsnippets/catalog/race.py", r'name="queue_race_forced",(?:\n.*)+?\n\s+timeout=5,'),
+    # Two figures of the same text (index.md, performance.md): both hold.
+    "5 s": (Source("ipcsnippets/catalog/race.py", r'name="queue_race_forced",(?:\n.*)+?\n\s+timeout=5,'),
+            Source("tools/speed.py", r"^BUILD_TARGET_S = 5\.0$")),
     "60 s": Source("tools/speed.py", r"^SUITE_TARGET_S = 60\.0$"),
-    "5 s": Source("tools/speed.py", r"^BUILD_TARGET_S = 5\.0$"),
     "20%": Source("tools/speed.py", r"^OVERHEAD_TARGET = 0\.20$"),
 }
 """Figures that are not measurements, allowed on any page."""
@@ -150,7 +151,9 @@ def _holds(source: Source) -> bool:
 
 @pytest.mark.parametrize("figure", sorted(CONSTANTS))
 def test_every_constant_is_defined_where_the_registry_says(figure):
-    assert _holds(CONSTANTS[figure]), f"{figure!r}: {CONSTANTS[figure]} does not hold"
+    sources = CONSTANTS[figure]
+    for source in (sources,) if isinstance(sources, Source) else sources:
+        assert _holds(source), f"{figure!r}: {source} does not hold"
 
 
 def test_every_measured_figure_is_on_its_page_and_its_source_holds():
