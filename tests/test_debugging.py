@@ -1,5 +1,4 @@
 """Debugging a hang (debugging.md): the log, faulthandler in every process, py-spy."""
-import ctypes
 import faulthandler
 import multiprocessing
 import re
@@ -17,7 +16,7 @@ TIMEOUT = 10
 
 
 def _log_lines(output, process):
-    return [line for line in output.splitlines() if line.startswith(f"[") and f"/{process}]" in line]
+    return [line for line in output.splitlines() if line.startswith("[") and f"/{process}]" in line]
 
 
 @pytest.mark.parametrize("method", METHODS)
