@@ -2,8 +2,8 @@
 
 A spawn or forkserver child imports the module of its target (and of every
 class it unpickles) before it runs. From a test module that means pytest,
-ipcsnippets and the rest: about 350 ms of CPU in each child, against about
-60 ms for a child that imports this module. Fork children import nothing.
+ipcsnippets and the rest, several times the CPU of the child's own start-up
+(figures in the commit that made this module). Fork children import nothing.
 The snippets' own functions (``ipcsnippets.load``) are just as light.
 """
 import multiprocessing

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ipcsnippets import RunnerError, UnknownSnippet, run, runner
+from ipcsnippets import RunnerError, UnknownSnippet, catalog, run, runner
 from ipcsnippets.runner import run_path
 
 CHILD_THAT_SLEEPS = """
@@ -143,8 +143,7 @@ def test_a_pytest_started_by_a_test_leaves_the_run_wide_leak_checks_to_the_outer
             env = {k: v for k, v in os.environ.items() if k != _guards.OUTERMOST}
             if outer is not None:
                 env[_guards.OUTERMOST] = outer
-            done = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=30,
-                                  cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            done = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=30, cwd=catalog.ROOT)
             answers[name] = done.stdout.strip() or done.stderr[-300:]
     finally:
         sibling.kill()
