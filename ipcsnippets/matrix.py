@@ -37,7 +37,7 @@ from .catalog import DEFAULT, HANGS, OWN, START_METHODS
 from .runner import RunnerError, RunResult, python_version
 from .runner import can_import as runner_can_import
 
-MEASURED_DIR = catalog.DOCS_DIR / "measured"
+MEASURED_DIR = catalog.MEASURED_DIR
 MATRIX_JSON = MEASURED_DIR / "matrix.json"
 MATRIX_MD = MEASURED_DIR / "matrix.md"
 COMMAND = "python -m ipcsnippets check --matrix"

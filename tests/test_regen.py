@@ -53,3 +53,21 @@ def test_regen_measures_nothing():
                           cwd=catalog.ROOT, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "fragments current: stress, bench\n"
+
+
+def test_a_fragment_module_first_imported_while_a_test_patches_matrix_keeps_the_real_folder(monkeypatch, tmp_path):
+    # fragments imports the command modules on first use: when that first use
+    # fell inside a test that had patched matrix.MEASURED_DIR, redis_bench
+    # kept the test's folder for the rest of the worker, and this file's
+    # first test failed for a missing redis_rates.json (now and then, as
+    # xdist happened to order the tests).
+    import importlib
+
+    from ipcsnippets import commands, matrix
+
+    monkeypatch.setattr(matrix, "MEASURED_DIR", tmp_path)
+    for name in ("redis_bench", "stress"):
+        monkeypatch.delitem(sys.modules, f"ipcsnippets.commands.{name}")
+        monkeypatch.setattr(commands, name, getattr(commands, name))  # restored after the re-import
+        fresh = importlib.import_module(f"ipcsnippets.commands.{name}")
+        assert fresh.MEASURED_DIR == catalog.DOCS_DIR / "measured"

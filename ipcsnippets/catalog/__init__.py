@@ -17,6 +17,8 @@ from typing import Dict, FrozenSet, Mapping, Optional, Tuple
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS_DIR = ROOT / "snippets"
 DOCS_DIR = ROOT / "docs"
+# Measured figures and generated tables (matrix, stress, bench, Redis rates).
+MEASURED_DIR = DOCS_DIR / "measured"
 
 
 def shown(path: Path) -> str:

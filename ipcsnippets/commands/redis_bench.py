@@ -25,7 +25,8 @@ from .. import catalog, outputs, runner
 from . import EXIT_MISMATCH, positive
 from ..catalog import shown
 from ..fragments import Rendered, write_atomic
-from ..matrix import MEASURED_DIR, load_average
+from ..catalog import MEASURED_DIR
+from ..matrix import load_average
 from ..redis_server import RedisServer, executable
 
 NAME = "redis_throughput"

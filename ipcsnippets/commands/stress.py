@@ -36,7 +36,8 @@ from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
 from . import EXIT_MISMATCH, seconds
 from ..cases import Case, Checked, check
 from ..fragments import Rendered, write_atomic
-from ..matrix import MEASURED_DIR, load_average
+from ..catalog import MEASURED_DIR
+from ..matrix import load_average
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
 PAGES_COMMAND = "python -m ipcsnippets stress --pages"
