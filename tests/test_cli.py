@@ -1,18 +1,12 @@
 """The command line: bad input gives one line and exit 2; runs report honestly."""
 import re
-import subprocess
-import sys
 
 import pytest
 
 from ipcsnippets import catalog
 
 
-def cli(*args, timeout=60):
-    return subprocess.run(
-        [sys.executable, "-m", "ipcsnippets", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=catalog.ROOT,
-    )
+from _cli import cli, cli_in_process
 
 
 @pytest.mark.parametrize(
@@ -31,12 +25,22 @@ def cli(*args, timeout=60):
         (["frobnicate"], "invalid choice"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args, message):
-    done = cli(*args)
+def test_bad_input_is_one_line_and_exit_2(capsys, args, message):
+    done = cli_in_process(capsys, *args)
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert message in done.stderr
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["run", "nosuch"]])
+def test_the_command_exits_2_with_one_line_for_bad_input(args):
+    # What the in-process checks above cannot see: argparse's exit and our
+    # own error's both reach the shell as status 2 and one line.
+    done = cli(*args)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(("python -m ipcsnippets: error:", "ipcsnippets: error:")), done.stderr
 
 
 def test_list_names_every_snippet():

@@ -13,7 +13,6 @@ the full matrix as a test.
 import glob
 import json
 import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,14 +21,10 @@ import pytest
 
 from ipcsnippets import catalog, fragments, matrix
 from ipcsnippets.matrix import REQUIRED_IN_CI, Cell, Interpreter
+from _cli import cli
 from _pythons import IN_CI
 
 
-def cli(*args, timeout=60):
-    return subprocess.run(
-        [sys.executable, "-m", "ipcsnippets", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=catalog.ROOT,
-    )
 
 
 @pytest.fixture

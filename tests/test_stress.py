@@ -16,14 +16,12 @@ from ipcsnippets import _reaper, catalog, fragments
 from ipcsnippets.cases import Case, judge
 from ipcsnippets.commands import stress
 from ipcsnippets.runner import RUN_FOLDER_PREFIX, RunResult
+from _cli import cli as run_cli, cli_in_process
 from _processes import interruptible_popen
 
 
 def cli(*args, timeout=60):
-    return subprocess.run(
-        [sys.executable, "-m", "ipcsnippets", "stress", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=catalog.ROOT,
-    )
+    return run_cli("stress", *args, timeout=timeout)
 
 
 @pytest.mark.parametrize(
@@ -40,8 +38,8 @@ def cli(*args, timeout=60):
         (["--pages", "--json", "x.json"], "--pages takes no --start-method, --timeout or --json"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(args, message):
-    done = cli(*args)
+def test_bad_input_is_one_line_and_exit_2(capsys, args, message):
+    done = cli_in_process(capsys, "stress", *args)
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
