@@ -1,7 +1,6 @@
 """Work done once per test run and shared by every xdist worker (a plugin of
 tests/conftest.py): snippet runs, the strict site build, anything made by
-``once``; and the catalog's runs that may hang, started early by the
-controller. ``hanging_runs`` is a plain function, imported by its test."""
+``once``; and the catalog's runs, made by the xdist controller. ``controller_runs`` is a plain function, imported by its test."""
 from __future__ import annotations
 
 import hashlib
@@ -149,50 +148,61 @@ def write_script(tmp_path):
     return write
 
 
-# --- the runs that hang, started early by the xdist controller -------------
+# --- the catalog's runs, made by the xdist controller ----------------------
 
-# A run that hangs keeps a worker waiting for the run's limit while the cores
-# have nothing to do for it, and the catalog's runs that may hang, shared by
-# tests of several files, add up to more than a minute of limits. The
-# controller, which runs no test, starts them as soon as a worker has
-# collected, PREFETCH_THREADS at a time, through ``once``: the test that
-# needs one finds it made, or waits on its lock while it is being made. The
-# runs' folders carry the controller's pid, so no test's guard takes their
-# processes for its own, and the controller waits for them before its
+# The catalog's runs are what the per-change tier spends its CPU on, and a
+# test that makes its own run leaves its worker waiting for it: a run's
+# processes keep a core busy for less than half of its duration, and a run
+# that hangs for none of it. The controller, which runs no test, makes every
+# collected catalog run as soon as a worker has collected, through ``once``:
+# the test that needs one (the catalog's own test, or any test reading that
+# same run) finds it made, or waits on its lock while it is being made, or
+# makes it itself if the controller has not come to it yet. Two pools:
+# - the runs that may hang, HANGING_THREADS at a time, the longest limit
+#   first; they wait at no CPU cost, and together their limits add up to more
+#   than a minute. Four at a time: eight crowded the two cores at the start
+#   of the suite and made it slower (commit 484aed4). A 2-second limit is the
+#   suite's tightest margin under that load: a run of queue_race_forced under
+#   spawn must start three processes within it.
+# - the others, BUSY_THREADS at a time, in collection order: with the
+#   workers' own tests, enough to keep both cores busy (the figures are in
+#   the commit that added this pool).
+# The runs' folders carry the controller's pid, so no test's guard takes
+# their processes for its own, and the controller waits for them before its
 # end-of-run checks. Without xdist there is no controller: each test makes
-# its own runs. Four at a time: eight crowded the two cores at the start of
-# the suite and made it slower (figures: commit 484aed4). A 2-second limit
-# is the suite's tightest margin under that load: a run of
-# queue_race_forced under spawn must start three processes within it.
-PREFETCH_THREADS = 4
+# its own runs.
+HANGING_THREADS = 4
+BUSY_THREADS = 3
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
-_prefetch = None
+_pools: list = []
 
 
-def hanging_runs(nodeids) -> list:
-    """The cases of the collected catalog tests that may hang, the longest
-    limit first."""
+def controller_runs(nodeids) -> "tuple[list, list]":
+    """The cases of the collected catalog tests: those that may hang, the
+    longest limit first, and the others, in collection order."""
     by_id = {f"{_CATALOG_TEST}{case.name}-{case.method}]": case for case in cases()}
-    chosen = [by_id[nodeid] for nodeid in nodeids
-              if nodeid in by_id and catalog.HANGS in by_id[nodeid].expect().outcomes]
-    return sorted(chosen, key=lambda case: -case.snippet.timeout)  # stable: ties in collection order
+    chosen = [by_id[nodeid] for nodeid in nodeids if nodeid in by_id]
+    hanging = [case for case in chosen if catalog.HANGS in case.expect().outcomes]
+    others = [case for case in chosen if catalog.HANGS not in case.expect().outcomes]
+    return sorted(hanging, key=lambda case: -case.snippet.timeout), others  # stable: ties in collection order
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids):
-    global _prefetch
-    if _prefetch is not None:  # every worker collects the same tests
+    if _pools:  # every worker collects the same tests
         return
     from concurrent.futures import ThreadPoolExecutor
 
     factory = node.config._tmp_path_factory
-    _prefetch = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="hanging-run")
-    for case in hanging_runs(ids):
-        # An error here is left to the test that needs the run: it makes it again.
-        _prefetch.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
+    for threads, chosen, label in zip((HANGING_THREADS, BUSY_THREADS), controller_runs(ids), ("hanging", "busy")):
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"{label}-run")
+        _pools.append(pool)
+        for case in chosen:
+            # An error here is left to the test that needs the run: it makes it again.
+            pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive
 def pytest_sessionfinish(session, exitstatus):
-    if _prefetch is not None:
-        _prefetch.shutdown(wait=True, cancel_futures=True)
+    for pool in _pools:
+        pool.shutdown(wait=True, cancel_futures=True)
