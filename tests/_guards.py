@@ -132,7 +132,7 @@ def pytest_sessionstart(session):
         session.config._started = now() - 0.1  # start times are to 1/CLK_TCK
 
 
-@pytest.hookimpl(trylast=True)  # after the runs started early have ended (_runs.py)
+@pytest.hookimpl(trylast=True)  # after the controller's runs have ended (_runs.py)
 def pytest_sessionfinish(session, exitstatus):
     before = getattr(session.config, "_shm_before", None)
     if before is None:

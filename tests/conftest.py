@@ -3,12 +3,12 @@
 - ``_guards.py``: a test fails if it leaves a process or an open pipe behind;
   the run fails if it leaves /dev/shm entries or snippet runs.
 - ``_runs.py``: what is made once per test run and shared by the workers
-  (snippet runs, the strict site build, ``shared_once``), and the catalog's
-  runs that may hang, started early.
+  (snippet runs, the strict site build, ``shared_once``); the xdist
+  controller makes the catalog's runs as soon as the workers have collected.
 - ``_pythons.py``: the other CPythons (``interpreters``, ``python_of``).
 
 Plain helpers are imported by the tests that need them: ``_processes.py``,
-``_figures.py``.
+``_figures.py``, ``_cli.py``.
 """
 import gc
 import os
