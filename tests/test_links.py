@@ -143,8 +143,10 @@ def site(built_site) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pages(site) -> Dict[str, Page]:
-    return parse_site(site)
+def pages(site, shared_once) -> Dict[str, Page]:
+    # Parsed once per run and shared by every worker: html.parser is slow
+    # on pages this size.
+    return shared_once("site-pages", lambda: parse_site(site))
 
 
 def test_every_local_link_and_anchor_resolves(site, pages):
