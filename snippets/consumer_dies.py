@@ -57,7 +57,9 @@ def stop(workers):
         p.join(POLL)
         if p.is_alive():  # stuck at exit, e.g. on a lock the crash left held
             p.terminate()  # exit code -15: SIGTERM, sent by this parent
-            p.join(POLL)
+            # It dies at once, but its exit code can take a moment to come
+            # back (under forkserver the server reports it): wait for it.
+            p.join(TIMEOUT)
 # --8<-- [end:collect]
 
 

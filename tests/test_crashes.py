@@ -3,13 +3,14 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import threading
 import time
 
 import pytest
 
 from ipcsnippets import load
-from _children import _get_untimed, put_and_report
+from _children import _get_untimed, _sleep_and_return, put_and_report
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -213,6 +214,34 @@ def test_a_crash_holding_the_write_lock_starves_the_survivor_which_gets_minus_15
         for q in (tasks, results):
             q.close()
             q.join_thread()
+
+
+@pytest.mark.skipif("forkserver" not in METHODS, reason="no forkserver here")
+def test_stop_waits_for_the_exit_code_of_a_worker_it_terminated_even_when_it_comes_late():
+    """consumer_dies.py's stop() prints the -15 it caused: under forkserver
+    the server, not the parent, reaps the worker and sends its exit code
+    back. With the server paused for 0.5 s (as a loaded machine can pause
+    it), a join of 0.1 s after terminate() left exitcode None, and main()'s
+    sorted() of the exit codes raised TypeError (seen once under load)."""
+    from multiprocessing import forkserver
+
+    dies = load("consumer_dies")
+    ctx = multiprocessing.get_context("forkserver")
+    stuck = ctx.Process(target=_sleep_and_return, args=(60,))
+    stuck.start()
+    server = forkserver._forkserver._forkserver_pid
+    os.kill(server, signal.SIGSTOP)
+    resume = threading.Timer(0.5, os.kill, (server, signal.SIGCONT))
+    resume.start()
+    try:
+        dies.stop([stuck])
+        assert stuck.exitcode == -15
+    finally:
+        resume.join()
+        os.kill(server, signal.SIGCONT)
+        if stuck.is_alive():
+            stuck.kill()
+        stuck.join(10)
 
 
 @pytest.mark.parametrize("method", METHODS)
