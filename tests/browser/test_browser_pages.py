@@ -60,7 +60,10 @@ PROGRAMS = """async ({titles, skipClick}) => {
         if (title !== skipClick) {
             await navigator.clipboard.writeText("");
             block.querySelector('pre > nav > button[data-md-type="copy"]').click();
-            for (let i = 0; i < 100 && (entry.copied = await navigator.clipboard.readText()) === ""; i++) {
+            // Until the copy lands: no event says so. A fixed 2 s ran out once
+            // in a CI run, with the slow tier loading both cores.
+            const deadline = Date.now() + 10000;
+            while ((entry.copied = await navigator.clipboard.readText()) === "" && Date.now() < deadline) {
                 await new Promise(resolve => setTimeout(resolve, 20));
             }
         }
