@@ -157,22 +157,23 @@ def write_script(tmp_path):
 # collected catalog run as soon as a worker has collected, through ``once``:
 # the test that needs one (the catalog's own test, or any test reading that
 # same run) finds it made, or waits on its lock while it is being made, or
-# makes it itself if the controller has not come to it yet. Two pools:
-# - the runs that may hang, HANGING_THREADS at a time, the longest limit
-#   first; they wait at no CPU cost, and together their limits add up to more
-#   than a minute. Four at a time: eight crowded the two cores at the start
-#   of the suite and made it slower (commit 484aed4). A 2-second limit is the
-#   suite's tightest margin under that load: a run of queue_race_forced under
-#   spawn must start three processes within it.
-# - the others, BUSY_THREADS at a time, in collection order: with the
-#   workers' own tests, enough to keep both cores busy (the figures are in
-#   the commit that added this pool).
+# makes it itself if the controller has not come to it yet. One pool,
+# RUN_THREADS at a time:
+# - first the runs that may hang, the longest limit first; they wait at no
+#   CPU cost, and together their limits add up to more than a minute. A
+#   2-second limit is the suite's tightest margin: a run of queue_race_forced
+#   under spawn must start three processes within it, and an exercise's bug
+#   under forkserver must print its first line. With three more runs of the
+#   others beside them (a second pool), two exercises printed nothing within
+#   2 s, once each, on a loaded machine and in a fresh-clone CI run.
+# - then the others, in collection order, while the workers' own tests run.
+# Four at a time: eight crowded the two cores at the start of the suite and
+# made it slower (commit 484aed4).
 # The runs' folders carry the controller's pid, so no test's guard takes
 # their processes for its own, and the controller waits for them before its
 # end-of-run checks. Without xdist there is no controller: each test makes
 # its own runs.
-HANGING_THREADS = 4
-BUSY_THREADS = 3
+RUN_THREADS = 4
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
 _pools: list = []
 
@@ -194,12 +195,12 @@ def pytest_xdist_node_collection_finished(node, ids):
     from concurrent.futures import ThreadPoolExecutor
 
     factory = node.config._tmp_path_factory
-    for threads, chosen, label in zip((HANGING_THREADS, BUSY_THREADS), controller_runs(ids), ("hanging", "busy")):
-        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"{label}-run")
-        _pools.append(pool)
-        for case in chosen:
-            # An error here is left to the test that needs the run: it makes it again.
-            pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
+    pool = ThreadPoolExecutor(max_workers=RUN_THREADS, thread_name_prefix="catalog-run")
+    _pools.append(pool)
+    hanging, others = controller_runs(ids)
+    for case in hanging + others:
+        # An error here is left to the test that needs the run: it makes it again.
+        pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive
