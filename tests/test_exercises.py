@@ -8,7 +8,7 @@ bug (where each process was blocked, which answer is missing, which call
 raised) and what each fix gets right, under every start method.
 
 The three bugs that hang are run under the default start method only here
-(2 s each, plus the stack dumps); test_snippets.py runs them under all three.
+(5 s each, plus the stack dumps); test_snippets.py runs them under all three.
 """
 import multiprocessing
 import queue
@@ -75,11 +75,11 @@ def test_at_least_eight_exercises_each_a_bug_and_its_fix_on_the_same_page():
     assert files == sorted(f"exercise_{t}_{k}" for t in exercises.EXERCISES for k in ("bug", "fixed"))
 
 
-def test_at_most_three_bugs_hang_each_stopped_after_2_s():
+def test_at_most_three_bugs_hang_each_stopped_after_5_s():
     hanging = [s for s in exercises.SNIPPETS
                if any(catalog.HANGS in e.outcomes for e in s.expect.values())]
     assert len(hanging) <= 3
-    assert all(s.name.endswith("_bug") and s.timeout == 2 for s in hanging)
+    assert all(s.name.endswith("_bug") and s.timeout == 5 for s in hanging)
 
 
 @pytest.mark.parametrize("topic", exercises.EXERCISES)
