@@ -1,6 +1,7 @@
 """Work done once per test run and shared by every xdist worker (a plugin of
 tests/conftest.py): snippet runs, the strict site build, anything made by
-``once``; and the catalog's runs, made by the xdist controller. ``controller_runs`` is a plain function, imported by its test."""
+``once``; and the catalog's runs, made by the xdist controller.
+``controller_runs`` is a plain function, imported by its test."""
 from __future__ import annotations
 
 import hashlib
@@ -160,12 +161,11 @@ def write_script(tmp_path):
 # makes it itself if the controller has not come to it yet. One pool,
 # RUN_THREADS at a time:
 # - first the runs that may hang, the longest limit first; they wait at no
-#   CPU cost, and together their limits add up to more than a minute. A
-#   2-second limit is the suite's tightest margin: a run of queue_race_forced
-#   under spawn must start three processes within it, and an exercise's bug
-#   under forkserver must print its first line. With three more runs of the
-#   others beside them (a second pool), two exercises printed nothing within
-#   2 s, once each, on a loaded machine and in a fresh-clone CI run.
+#   CPU cost, and together their limits add up to more than a minute. A run
+#   must show its symptom within its limit, and the tightest limits are 2 s:
+#   so nothing else of the controller's runs beside them. With a second pool
+#   making the others alongside, exercises whose limit was then 2 s printed
+#   nothing in time (commit 188f773).
 # - then the others, in collection order, while the workers' own tests run.
 # Four at a time: eight crowded the two cores at the start of the suite and
 # made it slower (commit 484aed4).
@@ -175,35 +175,38 @@ def write_script(tmp_path):
 # its own runs.
 RUN_THREADS = 4
 _CATALOG_TEST = "tests/test_snippets.py::test_snippet_behaves_as_catalogued["
-_pools: list = []
+_pool = None
 
 
-def controller_runs(nodeids) -> "tuple[list, list]":
-    """The cases of the collected catalog tests: those that may hang, the
-    longest limit first, and the others, in collection order."""
+def controller_runs(nodeids) -> list:
+    """The cases of the collected catalog tests, in the order the controller
+    makes them: those that may hang, the longest limit first, then the
+    others; ties in collection order."""
     by_id = {f"{_CATALOG_TEST}{case.name}-{case.method}]": case for case in cases()}
     chosen = [by_id[nodeid] for nodeid in nodeids if nodeid in by_id]
-    hanging = [case for case in chosen if catalog.HANGS in case.expect().outcomes]
-    others = [case for case in chosen if catalog.HANGS not in case.expect().outcomes]
-    return sorted(hanging, key=lambda case: -case.snippet.timeout), others  # stable: ties in collection order
+
+    def order(case):
+        may_hang = catalog.HANGS in case.expect().outcomes
+        return (0, -case.snippet.timeout) if may_hang else (1, 0)
+
+    return sorted(chosen, key=order)  # stable
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids):
-    if _pools:  # every worker collects the same tests
+    global _pool
+    if _pool is not None:  # every worker collects the same tests
         return
     from concurrent.futures import ThreadPoolExecutor
 
     factory = node.config._tmp_path_factory
-    pool = ThreadPoolExecutor(max_workers=RUN_THREADS, thread_name_prefix="catalog-run")
-    _pools.append(pool)
-    hanging, others = controller_runs(ids)
-    for case in hanging + others:
+    _pool = ThreadPoolExecutor(max_workers=RUN_THREADS, thread_name_prefix="catalog-run")
+    for case in controller_runs(ids):
         # An error here is left to the test that needs the run: it makes it again.
-        pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
+        _pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive
 def pytest_sessionfinish(session, exitstatus):
-    for pool in _pools:
-        pool.shutdown(wait=True, cancel_futures=True)
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)

@@ -1,6 +1,6 @@
-"""Which runs the xdist controller makes (tests/_runs.py): every collected
-catalog case, those that may hang in their own pool, the longest limit
-first, and nothing else."""
+"""Which runs the xdist controller makes (tests/_runs.py), in which order:
+every collected catalog case, once; those that may hang first, the longest
+limit first; then the others, in collection order; nothing else."""
 from ipcsnippets import catalog
 from _runs import controller_runs
 
@@ -15,15 +15,15 @@ ALL_CASES = [(name, method) for name in catalog.names() for method in catalog.ge
 
 
 def chosen_of(ids):
-    hanging, others = controller_runs(ids)
-    return [(case.name, case.method) for case in hanging], [(case.name, case.method) for case in others]
+    return [(case.name, case.method) for case in controller_runs(ids)]
 
 
-def test_every_case_once_those_that_may_hang_apart_longest_limit_first():
-    hanging, others = chosen_of([case_id(name, method) for name, method in ALL_CASES])
+def test_every_case_once_those_that_may_hang_first_longest_limit_first():
+    chosen = chosen_of([case_id(name, method) for name, method in ALL_CASES])
     may_hang = {(name, method) for name, method in ALL_CASES
                 if catalog.HANGS in catalog.get(name).expect_for(method).outcomes}
-    assert len(hanging) == len(set(hanging)) and len(others) == len(set(others))
+    hanging, others = chosen[:len(may_hang)], chosen[len(may_hang):]
+    assert len(chosen) == len(set(chosen))
     assert set(hanging) == may_hang
     assert set(others) == set(ALL_CASES) - may_hang
     limits = [catalog.get(name).timeout for name, _ in hanging]
@@ -35,10 +35,10 @@ def test_every_case_once_those_that_may_hang_apart_longest_limit_first():
 
 def test_only_what_was_collected():
     ids = [
-        case_id("queue_race_forced", "fork"),
         case_id("pipe_greetings", "spawn"),
+        case_id("queue_race_forced", "fork"),
         "tests/test_race.py::test_forced_race_is_caught_within_three_seconds_with_the_consumer_blocked_in_get[spawn]",
         "tests/test_cli.py::test_list_names_every_snippet",
     ]
-    assert chosen_of(ids) == ([("queue_race_forced", "fork")], [("pipe_greetings", "spawn")])
-    assert chosen_of([]) == ([], [])
+    assert chosen_of(ids) == [("queue_race_forced", "fork"), ("pipe_greetings", "spawn")]
+    assert chosen_of([]) == []
