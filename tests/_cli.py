@@ -1,7 +1,7 @@
 """The readers' command line, ``python -m ipcsnippets``, two ways: as a
 process (what a reader types, exit status included), and in this process
-(``cli.main``), for the many checks of what a bad input prints: each
-process costs a fifth of a CPU-second to start, only to be refused."""
+(``cli.main``), for the many checks of what a bad input prints: a process
+would start the interpreter and import the package only to be refused."""
 from __future__ import annotations
 
 import subprocess

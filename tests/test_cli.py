@@ -4,8 +4,6 @@ import re
 import pytest
 
 from ipcsnippets import catalog
-
-
 from _cli import cli, cli_in_process
 
 

@@ -237,7 +237,8 @@ def test_stop_waits_for_the_exit_code_of_a_worker_it_terminated_even_when_it_com
         dies.stop([stuck])
         assert stuck.exitcode == -15
     finally:
-        resume.join()
+        resume.cancel()  # when stop() failed early: resume the server now
+        resume.join(5)
         os.kill(server, signal.SIGCONT)
         if stuck.is_alive():
             stuck.kill()

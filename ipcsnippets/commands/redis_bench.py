@@ -18,14 +18,12 @@ import re
 import statistics
 import subprocess
 import sys
-from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 from .. import catalog, outputs, runner
 from . import EXIT_MISMATCH, positive
-from ..catalog import shown
+from ..catalog import MEASURED_DIR, shown
 from ..fragments import Rendered, write_atomic
-from ..catalog import MEASURED_DIR
 from ..matrix import load_average
 from ..redis_server import RedisServer, executable
 

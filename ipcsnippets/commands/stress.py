@@ -32,11 +32,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import psutil
 
 from .. import catalog, outputs
-from ..catalog import COMPLETES, HANGS, LOST_ITEMS, RAISES
+from ..catalog import COMPLETES, HANGS, LOST_ITEMS, MEASURED_DIR, RAISES
 from . import EXIT_MISMATCH, seconds
 from ..cases import Case, Checked, check
 from ..fragments import Rendered, write_atomic
-from ..catalog import MEASURED_DIR
 from ..matrix import load_average
 from ..runner import KILLED, RUN_FOLDER_PREFIX, RunnerError, RunResult
 
