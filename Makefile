@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-zensical test test-slow test-all axe outputs regen check pythons speed soak audit clean
+.PHONY: serve build build-zensical test test-slow test-all axe records outputs regen check pythons speed soak audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "make: Python 3.11 or newer is needed for the site tools (set PYTHON=...)")'
@@ -34,7 +34,7 @@ build: $(STAMP) ## write the static site to site/
 build-zensical: $(STAMP) ## the same site built by Zensical, Material's successor, into site-zensical/
 	SITE_DIR=site-zensical $(BIN)/zensical build --clean
 
-test: $(STAMP) ## the per-change suite: every snippet under every start method, every page's claims, the site build, axe
+test: $(STAMP) ## the per-change suite: every snippet under every start method (live where its inputs changed since make records), every page's claims, the site build, axe
 	$(BIN)/python -m pytest -m "not slow"
 
 test-slow: $(STAMP) ## the rest of the suite (CI runs both): other CPythons, repeated runs, Redis, Zensical, the browser beyond axe
@@ -45,6 +45,9 @@ test-all: $(STAMP) ## both tiers in one run
 
 axe: $(STAMP) ## every page through axe-core live; stores the clean ones in tests/browser/axe_passed.json
 	IPCSNIPPETS_STORE_AXE=1 $(BIN)/python -m pytest -n 0 -m slow tests/browser/test_browser_axe.py
+
+records: $(STAMP) ## the per-change suite, storing each catalog run it made live (inputs changed) that agrees with the catalog in tests/recorded_runs.json
+	IPCSNIPPETS_RUNS=record $(BIN)/python -m pytest -m "not slow"
 
 outputs: $(STAMP) ## re-run every snippet and store the output its page shows
 	$(BIN)/python -m ipcsnippets outputs --update

@@ -1,7 +1,9 @@
 """Work done once per test run and shared by every xdist worker (a plugin of
 tests/conftest.py): snippet runs, the strict site build, anything made by
-``once``; and the catalog's runs, made by the xdist controller.
-``controller_runs`` is a plain function, imported by its test."""
+``once``; and the catalog's runs, made by the xdist controller. A catalog
+run whose inputs are unchanged since ``make records`` is read from its record
+(``_recorded.py``). ``controller_runs`` is a plain function, imported by its
+test."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import _recorded
 from ipcsnippets import catalog, run
 from ipcsnippets.cases import Case, cases
 
@@ -57,10 +60,27 @@ def snippet_run(tmp_path_factory):
     ``ipcsnippets.run`` themselves."""
 
     def get(name: str, method=None, python=None):
+        if method is None:  # the label of a run with no method imposed
+            method = catalog.DEFAULT if catalog.get(name).start_methods else catalog.OWN
         case = Case(name, method, python)
-        return once(tmp_path_factory, _run_key(case), lambda: run(**case.run_args()))
+        return once(tmp_path_factory, _run_key(case), lambda: make_run(case))
 
     return get
+
+
+def make_run(case: Case):
+    """The case's run: its record where its inputs are unchanged (unless
+    IPCSNIPPETS_RUNS is ``live``), else a live run; under ``record``, a live
+    run is stored if it agrees with the catalog."""
+    mode = _recorded.mode()
+    if mode != "live":
+        found = _recorded.recorded(case)
+        if found is not None:
+            return found
+    result = run(**case.run_args())
+    if mode == "record":
+        _recorded.store(case, result)
+    return result
 
 
 def _run_key(case) -> str:
@@ -155,7 +175,8 @@ def write_script(tmp_path):
 # test that makes its own run leaves its worker waiting for it: a run's
 # processes keep a core busy for less than half of its duration, and a run
 # that hangs for none of it. The controller, which runs no test, makes every
-# collected catalog run as soon as a worker has collected, through ``once``:
+# collected catalog run that has no current record as soon as a worker has
+# collected, through ``once``:
 # the test that needs one (the catalog's own test, or any test reading that
 # same run) finds it made, or waits on its lock while it is being made, or
 # makes it itself if the controller has not come to it yet. One pool,
@@ -200,10 +221,31 @@ def pytest_xdist_node_collection_finished(node, ids):
     from concurrent.futures import ThreadPoolExecutor
 
     factory = node.config._tmp_path_factory
+    chosen = controller_runs(ids)
+    live = chosen if _recorded.mode() == "live" else [c for c in chosen if _recorded.recorded(c) is None]
+    _catalog_count[:] = [len(chosen), len(live)]
     _pool = ThreadPoolExecutor(max_workers=RUN_THREADS, thread_name_prefix="catalog-run")
-    for case in controller_runs(ids):
+    for case in live:
         # An error here is left to the test that needs the run: it makes it again.
-        _pool.submit(once, factory, _run_key(case), lambda c=case: run(**c.run_args()))
+        _pool.submit(once, factory, _run_key(case), lambda c=case: make_run(c))
+
+
+_catalog_count = []  # [collected catalog runs, made live], set by the controller
+
+
+def pytest_configure(config):
+    try:
+        _recorded.mode()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _catalog_count:
+        chosen, live = _catalog_count
+        terminalreporter.write_line(
+            f"catalog runs: {live} of {chosen} made live, {chosen - live} read from "
+            f"tests/{_recorded.RECORD.name} (inputs unchanged; IPCSNIPPETS_RUNS={_recorded.mode()})")
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive

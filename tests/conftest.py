@@ -4,7 +4,8 @@
   the run fails if it leaves /dev/shm entries or snippet runs.
 - ``_runs.py``: what is made once per test run and shared by the workers
   (snippet runs, the strict site build, ``shared_once``); the xdist
-  controller makes the catalog's runs as soon as the workers have collected.
+  controller makes the catalog's runs as soon as the workers have collected,
+  save those read from their records (``_recorded.py``).
 - ``_pythons.py``: the other CPythons (``interpreters``, ``python_of``).
 
 Plain helpers are imported by the tests that need them: ``_processes.py``,

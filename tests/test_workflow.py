@@ -127,6 +127,9 @@ def run_ci_run(tmp_path: Path, chromium: Optional[str], pythons: bool,
     for name in ("make", "apt-get") + (("dot",) if dot else ()):
         (tools / name).write_text(f'#!/bin/sh\necho "{name} $*" >> "$LOG"\n')
         (tools / name).chmod(0o755)
+    # make also notes how the suite will make the catalog's runs.
+    (tools / "make").write_text('#!/bin/sh\necho "make $*" >> "$LOG"\n'
+                                'echo "${IPCSNIPPETS_RUNS-unset}" >> "$LOG.runs"\n')
     (tools / "dirname").symlink_to(shutil.which("dirname"))
     for name in ("python3.14", "python3.15") * pythons + ("redis-server",) * redis:
         (tools / name).write_text("#!/bin/sh\n")
@@ -146,6 +149,8 @@ def test_ci_run_installs_no_browser_when_the_setting_names_one(tmp_path):
     done = run_ci_run(tmp_path, str(browser), pythons=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "log").read_text().splitlines() == ["make test", "make test-slow"]
+    # CI proves every snippet again: no run is read from tests/recorded_runs.json.
+    assert (tmp_path / "log.runs").read_text().splitlines() == ["live", "live"]
 
 
 @pytest.mark.parametrize("chromium", ["/nonexistent/chrome", "/"], ids=["missing", "a-folder"])
