@@ -245,7 +245,7 @@ def pytest_terminal_summary(terminalreporter):
         chosen, live = _catalog_count
         terminalreporter.write_line(
             f"catalog runs: {live} of {chosen} made live, {chosen - live} read from "
-            f"tests/{_recorded.RECORD.name} (inputs unchanged; IPCSNIPPETS_RUNS={_recorded.mode()})")
+            f"tests/{_recorded.RECORD.name} (IPCSNIPPETS_RUNS={_recorded.mode()})")
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive
