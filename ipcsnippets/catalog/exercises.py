@@ -1,5 +1,8 @@
 """Exercises: a program with a bug (``exercise_<topic>_bug``) and its fix
 (``exercise_<topic>_fixed``), shown at the end of the topic's page.
+``pair`` makes the two entries; the exercises of the queue, process and
+start-method pages are here, and a page's own catalog module may hold its
+exercises instead (``from .exercises import pair``).
 
 Each bug shows its symptom on every run: a wrong or missing answer, an
 exception, or a hang stopped after 5 s (three of them). The tests in
@@ -139,6 +142,3 @@ SNIPPETS = (
         timeout=15,
     ),
 )
-
-EXERCISES = tuple(s.name[len("exercise_"):-len("_bug")] for s in SNIPPETS if s.name.endswith("_bug"))
-"""The topic of every exercise: ``exercise_<topic>_bug`` and ``exercise_<topic>_fixed``."""
