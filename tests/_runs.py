@@ -241,7 +241,7 @@ def pytest_configure(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _catalog_count:
+    if _catalog_count and _catalog_count[0]:
         chosen, live = _catalog_count
         terminalreporter.write_line(
             f"catalog runs: {live} of {chosen} made live, {chosen - live} read from "

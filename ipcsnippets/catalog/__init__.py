@@ -115,14 +115,14 @@ def completes(*shows: str, hides: Tuple[str, ...] = ()) -> Expect:
     return Expect(frozenset({COMPLETES}), shows=shows, hides=hides)
 
 
-def hangs(*shows: str) -> Expect:
+def hangs(*shows: str, hides: Tuple[str, ...] = ()) -> Expect:
     """The run never ends by itself; the runner's timeout stops it."""
-    return Expect(frozenset({HANGS}), shows=shows)
+    return Expect(frozenset({HANGS}), shows=shows, hides=hides)
 
 
-def raises(exception: str, *shows: str) -> Expect:
+def raises(exception: str, *shows: str, hides: Tuple[str, ...] = ()) -> Expect:
     """The run ends with a traceback whose last line names ``exception``."""
-    return Expect(frozenset({RAISES}), exception=exception, shows=shows)
+    return Expect(frozenset({RAISES}), exception=exception, shows=shows, hides=hides)
 
 
 def completes_or_hangs(*shows: str) -> Expect:

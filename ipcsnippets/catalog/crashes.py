@@ -1,5 +1,6 @@
 """Snippets on the page about a process that dies mid-work."""
 from . import Snippet, completes, hangs
+from .exercises import pair
 
 SNIPPETS = (
     Snippet(
@@ -21,5 +22,20 @@ SNIPPETS = (
         page="queues/crashes.md",
         expect={"*": hangs(r"done with item 4")},
         timeout=3,
+    ),
+)
+
+
+_NOT_AN_INT = r"ValueError: invalid literal for int\(\) with base 10: 'three'$"
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "worker_fails", "queues/crashes.md",
+        title="the parent waits for a worker that died",
+        bug={"*": hangs(_NOT_AN_INT, hides=(r"doubled",))},
+        fixed={"*": completes(_NOT_AN_INT, r"^doubled: \[2, 4\]$",
+                              r"^2 of 4 lines got no answer; the worker's exit code: 1$")},
+        timeout=10,
     ),
 )

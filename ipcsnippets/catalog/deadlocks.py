@@ -1,5 +1,6 @@
 """Snippets on the page about join deadlocks and exit hangs."""
 from . import COMPLETES, Snippet, completes, hangs, loses_items
+from .exercises import pair
 
 SNIPPETS = (
     Snippet(
@@ -34,5 +35,17 @@ SNIPPETS = (
         expect={"*": loses_items(COMPLETES, r"producer exited before anything was read: True")},
         timeout=5,
         deterministic=False,
+    ),
+)
+
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "results_grow", "queues/deadlocks.md",
+        title="join() before get() once the results outgrow the pipe",
+        bug={"*": hangs(r"^2 workers started for 5000 numbers$", hides=(r"received",))},
+        fixed={"*": completes(r"^received 5000 squares$", r"^both workers have finished: True$")},
+        timeout=10,
     ),
 )

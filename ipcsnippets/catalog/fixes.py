@@ -1,5 +1,6 @@
 """Snippets on the page about fixing the race (and the fix that is not one)."""
 from . import LOST_ITEMS, Snippet, completes, hangs, raises
+from .exercises import pair
 
 SNIPPETS = (
     Snippet(
@@ -61,5 +62,43 @@ SNIPPETS = (
         page="queues/fixes.md",
         expect={"*": raises("ValueError", r"^ValueError: task_done\(\) called too many times$")},
         timeout=5,
+    ),
+)
+
+
+def _answered(zero_division: str):
+    return completes(
+        rf"""^answers: \{{1: 60, 2: 30, 0: "failed: ZeroDivisionError\('{zero_division}'\)", 3: 20, 4: 15\}}$""",
+        r"^no answer for: \[\]$")
+
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "one_sentinel", "queues/fixes.md",
+        title="one sentinel for two consumers",
+        bug={"*": hangs(r"^sum of the squares: 285$", hides=(r"have finished",))},
+        fixed={"*": completes(r"^sum of the squares: 285$", r"^both consumers have finished: True$")},
+        timeout=10,
+    ),
+    *pair(
+        "swallowed_error", "queues/fixes.md",
+        title="except Exception: pass hides a failed item",
+        bug={"*": completes(r"^answers: \{1: 60, 2: 30, 3: 20, 4: 15\}$", r"^no answer for: \[0\]$",
+                            hides=(r"Traceback", r"ZeroDivisionError"))},
+        # 3.14 gives every division by zero one message (measured here on
+        # 3.14.10 and 3.15.2; 3.13 and older name the integer operation).
+        fixed={"*": _answered("integer division or modulo by zero"),
+               "*>=3.14": _answered("division by zero")},
+        timeout=10,
+    ),
+    *pair(
+        "task_done", "queues/fixes.md",
+        title="no task_done() for the sentinel",
+        bug={"*": completes(r"^squares received: 6 of 6$", r"^both workers have finished: True$",
+                            r"^tasks\.join\(\) returned: False$")},
+        fixed={"*": completes(r"^squares received: 6 of 6$", r"^both workers have finished: True$",
+                              r"^tasks\.join\(\) returned: True$")},
+        timeout=10,
     ),
 )

@@ -1,5 +1,6 @@
 """Snippets on the page about the three queues: what each is, and how each behaves."""
 from . import Snippet, completes
+from .exercises import pair
 
 PAGE = "queues/kinds.md"
 CLOSED = r"ValueError: Queue <multiprocessing\.queues\.Queue object at 0x[0-9a-f.]+> is closed"
@@ -96,6 +97,21 @@ SNIPPETS = (
                 r"^queue\.Queue has shutdown\(\): True$",
             ),
         },
+        timeout=10,
+    ),
+)
+
+
+_NOT_PICKLED = r"TypeError: cannot pickle 'generator' object"
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "generator_result", "queues/kinds.md",
+        title="a job that cannot be pickled vanishes",
+        bug={"*": completes(_NOT_PICKLED, r"^answers for 2 of 3 jobs: \{'small': 14, 'evens': 120\}$")},
+        fixed={"*": completes(r"^answers for 3 of 3 jobs: \{'small': 14, 'evens': 120, 'odds': 165\}$",
+                              hides=(r"Traceback",))},
         timeout=10,
     ),
 )

@@ -1,5 +1,6 @@
 """Snippets on the page about Manager queues and a queue served over TCP."""
-from . import Snippet, completes
+from . import Snippet, completes, raises
+from .exercises import pair
 
 SNIPPETS = (
     Snippet(
@@ -49,5 +50,25 @@ SNIPPETS = (
             hides=(r"Traceback",),
         )},
         timeout=8,
+    ),
+)
+
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "manager_closed", "queues/managers.md",
+        title="a Manager queue used after its manager shut down",
+        bug={"*": raises("FileNotFoundError", r"^FileNotFoundError: \[Errno 2\] No such file or directory$")},
+        fixed={"*": completes(r"^got 'hello'$")},
+        timeout=10,
+    ),
+    *pair(
+        "queue_to_pool", "queues/managers.md",
+        title="a multiprocessing.Queue inside a Pool task",
+        bug={"*": raises("RuntimeError",
+                         r"^RuntimeError: Queue objects should only be shared between processes through inheritance$")},
+        fixed={"*": completes(r"^reported: \[1, 4, 9\]$")},
+        timeout=10,
     ),
 )

@@ -1,6 +1,7 @@
 """Snippets on the page about processes and pools: pools, noticing a dead
 process, and why not terminate()."""
-from . import Snippet, completes, hangs
+from . import Snippet, completes, hangs, raises
+from .exercises import pair
 
 _CLOSED = (r"^joined; exit code 0 ; pid in use: False\n"
            r"after close\(\): process object is closed\n"
@@ -96,5 +97,19 @@ SNIPPETS += (
         page="processes.md",
         expect={"*": completes(r"^every worker said it was done: True\nexit codes: \[0, 0\]$")},
         timeout=10,
+    ),
+)
+
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "pool_exit", "processes.md",
+        title="a Pool's results read after its with block",
+        # Leaving the block calls terminate(): the tasks in progress die, and
+        # get() waits for answers that never come, until its timeout.
+        bug={"*": raises("TimeoutError", r"^submitted 6 tasks$", hides=(r"^squares:",))},
+        fixed={"*": completes(r"^submitted 6 tasks$", r"^squares: \[0, 1, 4, 9, 16, 25\]$")},
+        timeout=15,
     ),
 )

@@ -1,5 +1,6 @@
 """Snippets on the page about start methods (fork, spawn, forkserver)."""
-from . import RAISES, Expect, Snippet, completes, raises
+from . import Expect, RAISES, Snippet, completes, raises
+from .exercises import pair
 
 PAGE = "start-methods.md"
 
@@ -218,5 +219,35 @@ SNIPPETS = (
         timeout=15,
         start_methods=(),
         deterministic=False,
+    ),
+)
+
+
+_LAMBDA = r"AttributeError: Can't (?:pickle|get) local object 'main\.<locals>\.<lambda>'"
+_LAMBDA_314 = r"PicklingError: Can't pickle local object <function main\.<locals>\.<lambda> at 0x"
+
+# The exercise at the end of the page (see exercises.py).
+SNIPPETS += (
+    *pair(
+        "start_method_twice", "start-methods.md",
+        title="set_start_method() inside a function called twice",
+        bug={"own": raises("RuntimeError", r"^first batch: \[1, 4, 9\]$",
+                            r"^RuntimeError: context has already been set$", hides=(r"^second batch:",))},
+        fixed={"own": completes(r"^first batch: \[1, 4, 9\]$", r"^second batch: \[16, 25, 36\]$")},
+        timeout=10,
+        start_methods=(),  # it chooses its own start method
+    ),
+    *pair(
+        "lambda_target", "start-methods.md",
+        title="a lambda as a Process target",
+        # fork copies the lambda into the child; spawn and forkserver pickle it.
+        # From 3.14, pickle raises PicklingError for a local object (with
+        # the object's repr), where older versions raised AttributeError.
+        bug={"fork": completes(r"^hello, Ada\nhello, Grace$"),
+             "*": raises("AttributeError", _LAMBDA, hides=(r"hello",)),
+             "*>=3.14": raises("PicklingError", _LAMBDA_314, hides=(r"hello",)),
+             "fork>=3.14": completes(r"^hello, Ada\nhello, Grace$")},
+        fixed={"*": completes(r"^hello, Ada\nhello, Grace$")},
+        timeout=10,
     ),
 )
