@@ -106,15 +106,11 @@ def snippet_runs(snippet_run):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site built once per test run with ``mkdocs build --strict``."""
-    import subprocess
+    from _site_build import build_site
 
     def build():
         site = _shared_dir(tmp_path_factory) / "site"
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-            cwd=catalog.ROOT, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
+        done = build_site(catalog.ROOT, site, timeout=300)
         return site, done.returncode, done.stderr
 
     site, code, stderr = once(tmp_path_factory, "site", build)
