@@ -140,7 +140,7 @@ def pytest_sessionfinish(session, exitstatus):
     deadline = time.monotonic() + 3  # resource trackers unlink as they exit; watchdogs kill
     while True:
         left = _shm_entries() - before
-        alive = runs_alive(session.config._started)
+        alive = runs_alive(session.config._started, (OUTERMOST, os.environ[OUTERMOST]))
         if not (left or alive) or time.monotonic() > deadline:
             break
         time.sleep(0.05)

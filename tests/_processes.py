@@ -98,14 +98,20 @@ def stray_processes(since: float = 0.0, first_pid: int = 0) -> list:
 _RUN_FOLDER = re.compile(r"/" + re.escape(runner.RUN_FOLDER_PREFIX) + r"\d+-")
 
 
-def runs_alive(since: float) -> list:
+def runs_alive(since: float, session: "tuple[str, str] | None" = None) -> list:
     """Processes of any run started during this session (every process of a
     run has the run's folder in its environment), whoever the runner was: a
-    test's own, or a command line a test started and killed."""
+    test's own, or a command line a test started and killed. With
+    ``session``, a (variable, value) pair that the session put in its
+    environment, only processes that inherited it: not the runs of another
+    test session on the same machine."""
     alive = []
     for pid in _live_with_environment(_RUN_FOLDER, since):
         try:
-            alive.append(f"pid {pid}: {_cmdline(psutil.Process(pid)).strip()}")
+            process = psutil.Process(pid)
+            if session and process.environ().get(session[0]) != session[1]:
+                continue
+            alive.append(f"pid {pid}: {_cmdline(process).strip()}")
         except psutil.Error:
             pass  # it ended after it was listed
     return alive

@@ -151,3 +151,33 @@ def test_a_pytest_started_by_a_test_leaves_the_run_wide_leak_checks_to_the_outer
     assert answers == {"an ancestor": "True", "a live non-ancestor": "False", "garbage": "False", "unset": "False"}
     # This run's own controller set it, so the workers see it.
     assert os.environ.get(_guards.OUTERMOST, "").isdigit()
+
+
+def test_the_run_wide_check_counts_the_runs_of_this_session_and_not_another_s(tmp_path):
+    """Two test sessions on one machine (make test in two terminals) must not
+    take each other's runs for leaks: a run's processes inherit the session's
+    variable, and the check looks only at those that carry its value."""
+    import _guards
+    from _processes import now, runs_alive
+
+    since = now() - 0.1
+    folder = tmp_path / f"{runner.RUN_FOLDER_PREFIX}99999-x"
+    folder.mkdir()
+    sleepers = {}
+    for whose, value in [("ours", os.environ[_guards.OUTERMOST]), ("another session's", "1")]:
+        env = {**os.environ, "IPCSNIPPETS_DUMP_DIR": str(folder), _guards.OUTERMOST: value}
+        sleepers[whose] = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], env=env)
+    try:
+        deadline = time.monotonic() + 10
+        while len(runs_alive(since)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)  # each process's environment is readable once it has started
+        every_session = runs_alive(since)
+        this_session = runs_alive(since, (_guards.OUTERMOST, os.environ[_guards.OUTERMOST]))
+    finally:
+        for p in sleepers.values():
+            p.kill()
+            p.wait(timeout=10)
+    pids = lambda found: {int(line.split(":")[0].split()[1]) for line in found}
+    assert {p.pid for p in sleepers.values()} <= pids(every_session)
+    assert sleepers["ours"].pid in pids(this_session)
+    assert sleepers["another session's"].pid not in pids(this_session)
