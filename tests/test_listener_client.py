@@ -1,11 +1,15 @@
 """Listener and Client (pipes/basics.md): the key, what it proves, what it does not."""
+import inspect
 import multiprocessing
 import os
 import queue
+import re
 import socket
 import subprocess
+import sys
 import threading
 from multiprocessing.connection import AuthenticationError, Client, Listener
+from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
@@ -141,3 +145,70 @@ def test_without_a_key_there_is_no_handshake_and_a_wrong_key_is_a_protocol_error
             client.send("in")
             assert conn.poll(TIMEOUT) and conn.recv() == "in"
     assert issubclass(AuthenticationError, multiprocessing.ProcessError)
+
+
+# --- the exercise ---------------------------------------------------------------
+
+def _refusal_of_a_pickled_3():
+    """What accept() says of the pickled 3 it took for the answer to its
+    challenge, on this Python: from 3.12 it quotes the bytes it received."""
+    if sys.version_info < (3, 12):
+        return "digest received was wrong"
+    pickled = bytes(ForkingPickler.dumps(3))  # what conn.send(3) writes
+    return ("unsupported message length, missing digest prefix, or unsupported digest: "
+            f"message={pickled!r}")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_key_passed_by_position_makes_each_side_misread_the_others_first_message(method, snippet_run):
+    """basics.md: "The server's accept() sends its challenge and reads the
+    next message as the answer: the pickled 3 [...] The client's recv() gets
+    the challenge, which starts with #CHALLENGE# and is not a pickle"."""
+    r = snippet_run("exercise_listener_authkey_bug", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, [])
+    lines = r.output.splitlines()
+    # The client failed in its recv(), on the challenge's first byte...
+    assert re.search(r'line \d+, in client\n\s+print\(f"client: 3 squared is \{conn\.recv\(\)\}"\)', r.output)
+    assert lines[-3] == "_pickle.UnpicklingError: invalid load key, '#'."
+    # ...and the server refused the 3 it had read as the answer.
+    assert lines[-2] == f"server: refused the client: {_refusal_of_a_pickled_3()}"
+    assert lines[-1] == "client's exit code: 1"
+    assert not any(line.startswith("client: ") for line in lines)
+
+
+def test_the_second_parameter_of_client_and_listener_is_family_and_listener_rejects_a_key_there():
+    """basics.md: "its signature is Client(address, family=None,
+    authkey=None)" and "Listener(address, authkey) [...] fails at once: the
+    key is not a family name, and the listener raises TypeError"."""
+    assert list(inspect.signature(Client).parameters) == ["address", "family", "authkey"]
+    assert list(inspect.signature(Listener).parameters)[:2] == ["address", "family"]
+    with pytest.raises(TypeError):
+        Listener(("127.0.0.1", 0), KEY)
+
+
+def test_a_key_passed_by_position_to_client_is_not_used():
+    """basics.md: "Client(address, authkey) passes the key as the address
+    family, which Client() does not use for a (host, port) address, and
+    passes no key at all": against a listener without a key, that client
+    takes the server's first message as a message, where a client with a
+    key would take it for the challenge and fail."""
+    def accept_and_greet(listener, box):
+        conn = listener.accept()
+        conn.send("hello")
+        box.put(conn)
+
+    with Listener(("127.0.0.1", 0)) as listener:
+        box = queue.Queue()
+        threading.Thread(target=accept_and_greet, args=(listener, box), daemon=True).start()
+        with Client(listener.address, KEY) as client:
+            assert client.poll(TIMEOUT) and client.recv() == "hello"
+            with box.get(timeout=TIMEOUT) as conn:
+                client.send(3)
+                assert conn.poll(TIMEOUT) and conn.recv_bytes() == bytes(ForkingPickler.dumps(3))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_key_passed_by_name_gets_the_client_its_square(method, snippet_run):
+    r = snippet_run("exercise_listener_authkey_fixed", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, [])
+    assert r.output.splitlines() == ["client: 3 squared is 9", "client's exit code: 0"]

@@ -1,4 +1,5 @@
 """Raw bytes on a Connection (pipes/basics.md): the calls, their limits, the stored gain."""
+import ast
 import json
 import multiprocessing
 import pickle
@@ -91,3 +92,54 @@ def test_the_stored_run_says_what_the_page_says_about_it():
         assert f[size, "send_bytes/recv_bytes"] > 1.0
         assert f[size, "send_bytes/recv_bytes_into"] < f[size, "send_bytes/recv_bytes"]
     assert f["1 MiB", "send_bytes/recv_bytes"] > f["100 bytes", "send_bytes/recv_bytes"]
+
+
+# --- the exercise ---------------------------------------------------------------
+
+CITIES = ["Copenhagen", "Oslo", "Helsinki", "Reykjavik"]
+SENT = f"sent:     {CITIES}"
+
+
+def _received(result):
+    lines = result.output.splitlines()
+    assert lines[0] == SENT, result.output
+    assert len(lines) == 2 and lines[1].startswith("received: "), result.output
+    return ast.literal_eval(lines[1][len("received: "):])
+
+
+@pytest.mark.parametrize("method", catalog.get("exercise_raw_bytes_buffer_bug").methods())
+def test_a_reused_buffer_read_without_its_length_keeps_the_tail_of_the_longer_name_before(method, snippet_run):
+    """basics.md: "`Oslo` lands on top of `Copenhagen`, and the rest of
+    `Copenhagen` is still behind it": every message arrives, and each name
+    shorter than the one before it comes out with that name's tail."""
+    r = snippet_run("exercise_raw_bytes_buffer_bug", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, [])
+    received = _received(r)
+    assert received == ["Copenhagen", "Oslonhagen", "Helsinkien", "Reykjavikn"]
+    for before, sent, got in zip(received, CITIES[1:], received[1:]):
+        assert got == sent + before[len(sent):], (sent, got)  # the new name, then the old tail
+
+
+def test_recv_bytes_into_writes_only_the_message_and_rstrip_cuts_a_message_ending_in_zeros():
+    """basics.md: "`recv_bytes_into()` writes the message at the start of
+    the buffer and leaves every byte after it as it was", and stripping
+    zeros "would go wrong on the first message too, had that message ended
+    in zero bytes of its own"; the length it returns is the message's."""
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
+    with receive_end, send_end:
+        buffer = bytearray(b"-" * 16)
+        send_end.send_bytes(b"abc")
+        assert receive_end.recv_bytes_into(buffer) == 3
+        assert buffer == b"abc" + b"-" * 13
+        buffer = bytearray(16)
+        send_end.send_bytes(b"data\0\0")
+        size = receive_end.recv_bytes_into(buffer)
+        assert buffer.rstrip(b"\0") == b"data"  # two bytes of the message lost
+        assert buffer[:size] == b"data\0\0"
+
+
+@pytest.mark.parametrize("method", catalog.get("exercise_raw_bytes_buffer_fixed").methods())
+def test_reading_the_returned_length_gives_back_every_name_as_sent(method, snippet_run):
+    r = snippet_run("exercise_raw_bytes_buffer_fixed", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, [])
+    assert _received(r) == CITIES

@@ -1,7 +1,22 @@
-"""Snippets on the pages about pipes (basics and pitfalls)."""
-from . import Snippet, completes, hangs
+"""Snippets on the page about pipes: the basics, Listener and Client, raw bytes."""
+from . import Snippet, completes
+from .exercises import pair
 
-_INTACT = r"^writer-{}: 5 of 5 messages intact, in order: \[1, 2, 3, 4, 5\]$"
+_CITIES = r"^sent: +\['Copenhagen', 'Oslo', 'Helsinki', 'Reykjavik'\]$"
+# The client reads the server's challenge (b"#CHALLENGE#...") as a pickle.
+_CHALLENGE_UNPICKLED = r"^_pickle\.UnpicklingError: invalid load key, '#'\.$"
+# What the server's accept() says of the pickled 3 it took for the answer
+# to its challenge: from 3.12 it quotes it (deliver_challenge() of each
+# version), pickled with protocol 4, and with protocol 5 from 3.14.
+_REFUSED = r"^server: refused the client: {}$"
+_UNSUPPORTED = (r"unsupported message length, missing digest prefix, "
+                r"or unsupported digest: message=b'\\x80\\x0{}K\\x03\.'")
+
+
+def _refused(reason: str):
+    return completes(_CHALLENGE_UNPICKLED, _REFUSED.format(reason), r"^client's exit code: 1$",
+                     hides=(r"^client: \d+ squared is",))
+
 
 SNIPPETS = (
     Snippet(
@@ -54,74 +69,6 @@ SNIPPETS = (
         deterministic=False,
     ),
     Snippet(
-        name="pipe_eof_hang",
-        title="The parent keeps its copy of the child's end: recv() never sees EOF",
-        page="pipes/pitfalls.md",
-        expect={"*": hangs(r"^hello #10 from sender$")},
-        timeout=2,
-    ),
-    Snippet(
-        name="pipe_two_writers",
-        title="Two writers on one end of a Pipe: the reader gets a corrupt stream",
-        page="pipes/pitfalls.md",
-        # Certain: the stream breaks in every run, with this error. How many
-        # messages arrive intact before it varies (0 in most runs).
-        expect={"*": completes(
-            r"^after \d+ intact message\(s\): UnpicklingError: invalid load key, '\\x00'\.$",
-            r"^writers stopped$",
-        )},
-        timeout=10,
-        deterministic=False,
-    ),
-    Snippet(
-        name="pipe_writer_per_process",
-        title="Fix: one pipe per writer and connection.wait(): every message intact",
-        page="pipes/pitfalls.md",
-        expect={"*": completes(_INTACT.format(1), _INTACT.format(2))},
-        timeout=10,
-    ),
-    Snippet(
-        name="pipe_lock_around_send",
-        title="Fix: a Lock around send() on the shared end: every message intact",
-        page="pipes/pitfalls.md",
-        expect={"*": completes(_INTACT.format(1), _INTACT.format(2))},
-        timeout=10,
-    ),
-    Snippet(
-        name="pipe_send_blocks",
-        title="send() blocks once the pipe is full; read first, then join",
-        page="pipes/pitfalls.md",
-        expect={"*": completes(
-            r"^65,000 bytes: send\(\) returned, nobody has read yet$",
-            r"^66,000 bytes: send\(\) still blocked after 0\.5 s, nobody has read$",
-            r"^66,000 bytes: recv\(\) got 66,000 bytes, send\(\) is done: True$",
-            r"^child: recv\(\) got 1,000,000 bytes, then join\(\): exit code 0$",
-        )},
-        timeout=10,
-    ),
-    Snippet(
-        name="pipe_capacity",
-        title="How many bytes Pipe(duplex=False) and Pipe() hold before send() waits",
-        page="pipes/pitfalls.md",
-        # The sizes are the kernel's (65,532 and 219,264 on Linux here; the
-        # tests check them). It starts no process, so a start method changes
-        # nothing: it runs once.
-        expect={"*": completes(
-            r"^Pipe\(duplex=False\) holds a message of [\d,]+ bytes, unread$",
-            r"^Pipe\(\) +holds a message of [\d,]+ bytes, unread$",
-        )},
-        timeout=10,
-        start_methods=(),
-    ),
-    Snippet(
-        name="pipe_join_before_recv",
-        title="join() before recv() on a child that sends 1 MB: deadlock",
-        page="pipes/pitfalls.md",
-        # The parent waits in join(); the child waits in send() for a reader.
-        expect={"*": hangs(r"^sender: sending 1,000,000 bytes$")},
-        timeout=2,
-    ),
-    Snippet(
         name="listener_client",
         title="Listener and Client on loopback: a key lets one client in, keeps another out",
         page="pipes/basics.md",
@@ -152,5 +99,26 @@ SNIPPETS = (
         timeout=15,
         start_methods=(),
         deterministic=False,
+    ),
+    *pair(
+        "raw_bytes_buffer", "pipes/basics.md",
+        title="recv_bytes_into() a reused buffer, its length ignored",
+        # Each name overwrites the start of the buffer only; the tail of a
+        # longer name before it stays, and rstrip(b"\0") keeps it.
+        bug={"*": completes(_CITIES, r"^received: \['Copenhagen', 'Oslonhagen', 'Helsinkien', 'Reykjavikn'\]$",
+                            hides=(r"Traceback",))},
+        fixed={"*": completes(_CITIES, r"^received: \['Copenhagen', 'Oslo', 'Helsinki', 'Reykjavik'\]$",
+                              hides=(r"Traceback",))},
+        timeout=10,
+    ),
+    *pair(
+        "listener_authkey", "pipes/basics.md",
+        title="Client(address, authkey): the key passed as the family",
+        bug={"*": _refused("digest received was wrong"),
+             "*>=3.12": _refused(_UNSUPPORTED.format(4)),
+             "*>=3.14": _refused(_UNSUPPORTED.format(5))},
+        fixed={"*": completes(r"^client: 3 squared is 9$", r"^client's exit code: 0$",
+                              hides=(r"Traceback", r"refused"))},
+        timeout=10,
     ),
 )
