@@ -135,3 +135,79 @@ def test_py_spy_dump_names_the_call_a_hung_program_waits_in():
     finally:
         hung.kill()
         hung.communicate(timeout=TIMEOUT)
+
+
+# --- the exercise ---
+
+_DUMP_HEADER = re.compile(r"^Current thread 0x[0-9a-f]+ .*\(most recent call first\):$")
+
+
+def _dumps(output):
+    """Each faulthandler dump in the output: the functions of its frames,
+    innermost first, as (file name, function) pairs."""
+    dumps, frames = [], None
+    for line in output.splitlines():
+        if _DUMP_HEADER.match(line):
+            frames = []
+            dumps.append(frames)
+        elif frames is not None and line.startswith("  File "):
+            found = re.match(r'  File "(?:.*/)?([^/"]+)", line (?:\d+|\?\?\?) in (\S+)$', line)
+            frames.append((found.group(1), found.group(2)))
+        else:
+            frames = None
+    return dumps
+
+
+@pytest.mark.parametrize("method", catalog.get("exercise_dump_signal_bug").methods())
+def test_a_handler_registered_in_the_parent_dumps_a_fork_child_and_kills_the_others(method, snippet_run):
+    """debugging.md, the exercise: "Under fork the worker prints its stack
+    and carries on. Under spawn and forkserver it prints nothing, and the
+    signal kills it." The one dump is the worker's, and the parent, whose
+    handler it was, never dumps."""
+    r = snippet_run("exercise_dump_signal_bug", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, []), r.output[-2000:]
+    lines = r.output.splitlines()
+    if method == "fork":
+        (dump,) = _dumps(r.output)
+        assert ("exercise_dump_signal_bug.py", "worker") in dump
+        # A copy of the parent made inside start(): its stack goes on into main().
+        assert dump.index(("exercise_dump_signal_bug.py", "worker")) < dump.index(("process.py", "start"))
+        assert ("exercise_dump_signal_bug.py", "main") in dump
+        assert (lines[0], lines[-1]) == ("worker says: waiting", "worker ended: exit code 0")
+    else:
+        assert _dumps(r.output) == []
+        assert lines == ["worker says: waiting", "worker ended: killed by SIGUSR2"]
+
+
+@pytest.mark.parametrize("method", catalog.get("exercise_dump_signal_fixed").methods())
+def test_a_handler_registered_in_every_process_dumps_the_worker_under_every_method(method, snippet_run):
+    """debugging.md, the answer: "the fixed program calls arm() in main()
+    and first thing in the worker [...] The fork child's stack goes on
+    below its target into the parent's start() and main() [...] the others
+    begin in spawn_main() or in the fork server." """
+    r = snippet_run("exercise_dump_signal_fixed", method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, []), r.output[-2000:]
+    lines = r.output.splitlines()
+    assert (lines[0], lines[-1]) == ("worker says: waiting", "worker ended: exit code 0")
+    (dump,) = _dumps(r.output)  # the worker's, once: the parent got no signal
+    worker = dump.index(("exercise_dump_signal_fixed.py", "worker"))
+    below = dump[worker + 1:]
+    begins = {"fork": ("process.py", "start"), "spawn": ("spawn.py", "spawn_main"),
+              "forkserver": ("forkserver.py", "_serve_one")}
+    assert begins[method] in below
+    assert (("exercise_dump_signal_fixed.py", "main") in below) == (method == "fork")
+
+
+@pytest.mark.slow
+def test_the_bug_works_with_linuxs_default_up_to_3_13_and_kills_the_worker_from_3_14(python_of, snippet_runs):
+    """debugging.md, the answer: "The program worked with Linux's default
+    start method up to Python 3.13, fork; from 3.14 the default is
+    forkserver, and the same program kills the worker it meant to
+    inspect." No start method imposed: each interpreter's own default."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the claim is about Linux's default start method")
+    jobs = [("exercise_dump_signal_bug", catalog.DEFAULT, python_of(v)) for v in ((3, 13), (3, 14))]
+    old, new = snippet_runs(jobs)
+    assert old.output.splitlines()[-1] == "worker ended: exit code 0"
+    assert len(_dumps(old.output)) == 1
+    assert new.output.splitlines() == ["worker says: waiting", "worker ended: killed by SIGUSR2"]

@@ -1,5 +1,17 @@
 """Snippets on the page about debugging a hang."""
-from . import Snippet, hangs
+from . import Snippet, completes, hangs
+from .exercises import pair
+
+_SAYS = r"^worker says: waiting$"
+# faulthandler's header; from 3.14 it names the thread too ("[python3.14]").
+_DUMP = r"^Current thread 0x.*\(most recent call first\):$"
+_SURVIVED = r"^worker ended: exit code 0$"
+
+
+def _in_worker(kind: str) -> str:
+    """The worker's own line in a dump of its stack."""
+    return rf'exercise_dump_signal_{kind}\.py", line \d+ in worker$'
+
 
 SNIPPETS = (
     Snippet(
@@ -34,5 +46,19 @@ SNIPPETS = (
         # (3.11.2, 3.13.18), the child's feeder thread too: a race not yet
         # settled, so the page shows spawn and forkserver only.
         start_methods=("spawn", "forkserver"),
+    ),
+    *pair(
+        "dump_signal", "debugging.md",
+        title="faulthandler.register() in the parent only",
+        # A fork child inherits the parent's handler; a spawn or forkserver
+        # child has none, and SIGUSR2's default action ends it.
+        bug={"fork": completes(_SAYS, _DUMP, _in_worker("bug"), _SURVIVED),
+             "*": completes(_SAYS, r"^worker ended: killed by SIGUSR2$",
+                            hides=(r"most recent call first",))},
+        fixed={"*": completes(_SAYS, _DUMP, _in_worker("fixed"), _SURVIVED)},
+        timeout=10,
+        # The dump is of the moment the signal came: after SETTLE, nearly
+        # always in poll(), but a loaded machine may have it elsewhere.
+        deterministic=False,
     ),
 )
