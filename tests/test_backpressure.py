@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ipcsnippets import load
+from ipcsnippets import catalog, load
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -69,3 +69,144 @@ def test_the_unbounded_producer_holds_most_of_what_it_put_and_the_bounded_one_li
     assert all(b < a / 10 for _, a, b in table)
     # About maxsize items, whatever the number put.
     assert max(b for _, _, b in table) <= 10 * growth.MAXSIZE * growth.SIZE / 1e6
+
+
+# --- the exercise ---------------------------------------------------------------
+
+BUG, FIXED = "exercise_put_all_first_bug", "exercise_put_all_first_fixed"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_putting_every_number_first_fills_both_queues_after_exactly_ten(method, snippet_run):
+    """backpressure.md's exercise: "They are alive, and the task queue stays
+    full"; "The count is the same on every run: MAXSIZE squares in the
+    results queue, one square in each worker's hand and MAXSIZE numbers in
+    the task queue make the ten numbers put"; "the parent's timeout turns
+    [the deadlock] into queue.Full instead of a hang"; the daemon workers are
+    terminated at exit."""
+    bug = load(BUG)
+    r = snippet_run(BUG, method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, []), r.output
+    workers = 2
+    put = 2 * bug.MAXSIZE + workers
+    assert put == 10 < len(bug.NUMBERS)
+    assert r.output.splitlines() == [
+        f"queue.Full after {put} of {len(bug.NUMBERS)} numbers; workers alive: {workers} of {workers}"]
+    assert r.duration >= bug.PATIENCE  # it waited out its patience in tasks.put()
+    assert r.duration < bug.TIMEOUT  # and the workers did not wait out theirs
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_with_no_get_two_maxsize_plus_two_numbers_fit_and_one_get_makes_room(method):
+    """The mechanism behind the exercise, with its own worker: both queues
+    end full with both workers alive; the eleventh number cannot go in
+    whatever the timing; one square taken out lets the parent put again."""
+    bug = load(BUG)
+    ctx = multiprocessing.get_context(method)
+    tasks, results = ctx.Queue(bug.MAXSIZE), ctx.Queue(bug.MAXSIZE)
+    workers = [ctx.Process(target=bug.worker, args=(tasks, results), daemon=True) for _ in range(2)]
+    for p in workers:
+        p.start()
+    try:
+        fits = 2 * bug.MAXSIZE + len(workers)
+        for n in range(fits):
+            tasks.put(n, timeout=bug.TIMEOUT)
+        # Six numbers taken: the squares of four in the results queue.
+        assert results.full()
+        with pytest.raises(queue.Full):
+            tasks.put(fits, timeout=0.5)
+        assert tasks.full() and results.full()
+        assert all(p.is_alive() for p in workers)
+        squares = [results.get(timeout=bug.TIMEOUT)]
+        tasks.put(fits, timeout=bug.TIMEOUT)  # a worker took the next number
+        squares += [results.get(timeout=bug.TIMEOUT) for _ in range(fits)]
+        assert sorted(squares) == [n * n for n in range(fits + 1)]
+        for _ in workers:
+            tasks.put(bug.SENTINEL, timeout=bug.TIMEOUT)
+        for p in workers:
+            p.join(bug.TIMEOUT)
+        assert [p.exitcode for p in workers] == [0, 0]
+    finally:
+        for p in workers:
+            if p.is_alive():
+                p.terminate()
+            p.join(bug.TIMEOUT)
+            p.close()
+        for q in (tasks, results):
+            q.close()
+            q.join_thread()
+
+
+@pytest.mark.parametrize("count, says", [
+    (8, ["sum of the squares: 140", "both workers have finished: True"]),
+    (9, ["queue.Full after 9 of 9 numbers; workers alive: 2 of 2"]),
+])
+def test_the_buggy_parent_works_with_eight_numbers_and_not_with_nine(count, says, monkeypatch, capsys):
+    """backpressure.md's exercise: "With eight numbers or fewer, the numbers
+    and the two sentinels all fit, and the program works"."""
+    bug = load(BUG)
+    monkeypatch.setattr(bug, "NUMBERS", range(count))
+    monkeypatch.setattr(bug, "PATIENCE", 2)  # shorter: the nine wait it out
+    before = set(multiprocessing.active_children())
+    try:
+        bug.main()
+    finally:
+        for p in set(multiprocessing.active_children()) - before:
+            p.terminate()  # the daemons the exit handler would terminate
+            p.join(bug.TIMEOUT)
+    assert capsys.readouterr().out.splitlines() == says
+
+
+TIMEOUT_ARG = {"get": 1, "put": 2, "join": 0}  # the timeout's position: get(block, timeout)
+
+
+def _untimed_waits(source):
+    """Each call of get(), put() or join() in a program without a timeout,
+    and each of these methods passed on uncalled (iter(q.get, SENTINEL))."""
+    import ast
+
+    tree = ast.parse(source)
+    called = {id(c.func): c for c in ast.walk(tree) if isinstance(c, ast.Call)}
+    untimed = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr in ("get", "put", "join")):
+            continue
+        call = called.get(id(node))
+        if call is None:
+            untimed.append((node.lineno, f".{node.attr} passed uncalled"))
+        elif len(call.args) <= TIMEOUT_ARG[node.attr] and not any(k.arg == "timeout" for k in call.keywords):
+            untimed.append((node.lineno, f".{node.attr}() without a timeout"))
+    return [f"line {line}: {what}" for line, what in sorted(untimed)]
+
+
+@pytest.mark.parametrize("name", [BUG, FIXED])
+def test_every_wait_in_both_programs_has_a_timeout_so_the_bug_is_not_a_missing_one(name):
+    assert _untimed_waits(catalog.get(name).path.read_text()) == []
+
+
+def test_the_timeout_check_finds_untimed_waits():
+    source = ("for n in iter(tasks.get, None):\n"
+              "    results.put(n, timeout=1)\n"
+              "tasks.put(None)\n"
+              "results.get(True, 1)\n"
+              "results.get(True)\n"
+              "p.join(1)\n"
+              "p.join()\n")
+    assert _untimed_waits(source) == [
+        "line 1: .get passed uncalled", "line 3: .put() without a timeout",
+        "line 5: .get() without a timeout", "line 7: .join() without a timeout"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_reading_while_putting_gets_every_square_and_ends_both_workers(method, snippet_run):
+    """backpressure.md's exercise, the fix: "no worker waits to hand [a
+    square] in, and the parent's put() waits only for workers that are busy":
+    no put() waited out its timeout (that would print queue.Full), every
+    square arrives, and both workers end by their sentinel."""
+    fixed = load(FIXED)
+    r = snippet_run(FIXED, method)
+    assert (r.outcome, r.exit_code, r.leftovers) == ("completes", 0, []), r.output
+    assert r.output.splitlines() == [
+        f"sum of the squares: {sum(n * n for n in fixed.NUMBERS)}",
+        "both workers have finished: True",
+    ]

@@ -1,5 +1,6 @@
 """Snippets on the page about bounded queues and a producer's memory."""
 from . import Snippet, completes
+from .exercises import pair
 
 SNIPPETS = (
     Snippet(
@@ -21,5 +22,16 @@ SNIPPETS = (
                                r"^ +1000 +\d+\.\d +\d+\.\d$")},
         timeout=15,
         deterministic=False,
+    ),
+    *pair(
+        "put_all_first", "queues/backpressure.md",
+        title="every put() before the first get(), both queues bounded",
+        # The parent gives up after PATIENCE (3 s): 4 squares in the results
+        # queue, 1 in each worker's hand, 4 numbers in the task queue.
+        bug={"*": completes(r"^queue\.Full after 10 of 20 numbers; workers alive: 2 of 2$",
+                            hides=(r"sum of the squares", r"Traceback"))},
+        fixed={"*": completes(r"^sum of the squares: 2470$", r"^both workers have finished: True$",
+                              hides=(r"queue\.Full", r"Traceback"))},
+        timeout=10,
     ),
 )
