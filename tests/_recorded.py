@@ -110,13 +110,24 @@ def _known(key: str) -> bool:
     return name in catalog.names() and method in (*catalog.get(name).methods(), catalog.DEFAULT)
 
 
+class BadRecord(ValueError):
+    """The record file is not what ``store`` writes."""
+
+
+_FIELDS = {f.name for f in dataclasses.fields(RunResult)}
+
+
 def _read() -> Dict[str, dict]:
     if not RECORD.exists() or RECORD.stat().st_size == 0:
         return {}
     try:
-        return dict(json.loads(RECORD.read_text())["runs"])
+        runs = dict(json.loads(RECORD.read_text())["runs"])
+        for key, value in runs.items():
+            if len(key.split()) != 3 or not isinstance(value["digest"], str) or set(value["result"]) != _FIELDS:
+                raise ValueError(f"entry {key!r} is not one run")
     except (ValueError, KeyError, TypeError) as exc:
-        raise AssertionError(f"{RECORD.name} is not a record of runs ({exc}): store it again with make records") from None
+        raise BadRecord(f"{RECORD.name} is not a record of runs ({exc}): delete it and run make records") from None
+    return runs
 
 
 @functools.lru_cache(maxsize=1)

@@ -230,9 +230,11 @@ _catalog_count = []  # [collected catalog runs, made live], set by the controlle
 
 
 def pytest_configure(config):
+    # A bad setting or a broken record stops the run with one line, before any test.
     try:
-        _recorded.mode()
-    except ValueError as exc:
+        if _recorded.mode() != "live":
+            _recorded._records()
+    except ValueError as exc:  # BadRecord too
         raise pytest.UsageError(str(exc)) from None
 
 

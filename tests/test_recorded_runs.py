@@ -151,3 +151,19 @@ def _clean_env():
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "IPCSNIPPETS_"))}
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"runs": 3}', '{"runs": {"a b 3.11": {"digest": "x"}}}',
+                                  '{"runs": {"one-word": {"digest": "x", "result": {}}}}'],
+                         ids=["not-json", "no-mapping", "no-result", "bad-entry"])
+def test_a_broken_record_stops_the_run_with_one_line_and_live_mode_ignores_it(record, monkeypatch, text):
+    record.write_text(text)
+    with pytest.raises(pytest.UsageError) as stopped:
+        _runs.pytest_configure(None)
+    message = str(stopped.value)
+    assert "\n" not in message and message.startswith("recorded_runs.json is not a record of runs (")
+    assert message.endswith("): delete it and run make records")
+    assert record.read_text() == text  # nothing lost
+    monkeypatch.setenv("IPCSNIPPETS_RUNS", "live")
+    _recorded._records.cache_clear()
+    _runs.pytest_configure(None)  # CI's runs never read it
