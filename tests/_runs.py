@@ -241,9 +241,10 @@ def pytest_configure(config):
 def pytest_terminal_summary(terminalreporter):
     if _catalog_count and _catalog_count[0]:
         chosen, live = _catalog_count
+        hint = "; make records stores those that agree with the catalog" if live and _recorded.mode() == "recorded" else ""
         terminalreporter.write_line(
             f"catalog runs: {live} of {chosen} made live, {chosen - live} read from "
-            f"tests/{_recorded.RECORD.name} (IPCSNIPPETS_RUNS={_recorded.mode()})")
+            f"tests/{_recorded.RECORD.name} (IPCSNIPPETS_RUNS={_recorded.mode()}){hint}")
 
 
 @pytest.hookimpl(tryfirst=True)  # before the leak guards look for runs left alive
