@@ -158,6 +158,7 @@ def _clean_env():
                          ids=["not-json", "no-mapping", "no-result", "bad-entry"])
 def test_a_broken_record_stops_the_run_with_one_line_and_live_mode_ignores_it(record, monkeypatch, text):
     record.write_text(text)
+    monkeypatch.setenv("IPCSNIPPETS_RUNS", "recorded")  # CI runs this suite with "live"
     with pytest.raises(pytest.UsageError) as stopped:
         _runs.pytest_configure(None)
     message = str(stopped.value)

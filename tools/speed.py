@@ -118,11 +118,12 @@ def report(lines: Sequence[Tuple[str, str, str, str]]) -> None:
 def speed(args) -> int:
     lines: List[Tuple[str, str, str, str]] = []
     slow: List[str] = []
+    live_slow: List[str] = []
     if not args.no_suite:
         seconds, status, slow = suite_seconds()
         lines.append(("make test (python -m pytest)", f"{seconds:.1f} s (exit status {status})",
                       f"<= {SUITE_TARGET_S:g} s", verdict(seconds, SUITE_TARGET_S) if status == 0 else "MISS"))
-        live, live_status, _ = suite_seconds("live")
+        live, live_status, live_slow = suite_seconds("live")
         lines.append(("the same, every run live (as CI)", f"{live:.1f} s (exit status {live_status})",
                       "none", "-" if live_status == 0 else "MISS"))
     seconds, status = build_seconds(args.builds)
@@ -135,11 +136,12 @@ def speed(args) -> int:
                       f"{ours * 1e3:.0f} ms vs {plain * 1e3:.0f} ms plain: {extra:+.0%}",
                       f"<= {OVERHEAD_TARGET:.0%}", verdict(extra, OVERHEAD_TARGET)))
     report(lines)
-    if slow and lines[0][3] == "MISS":
-        failed = any(line.startswith(("FAILED", "ERROR")) for line in slow)
-        print("\nthe tests that failed, then the slowest tests:" if failed else "\nthe slowest tests:")
-        for line in slow:
-            print(f"  {line}")
+    for (what, _, _, result), found in zip(lines, (slow, live_slow) if not args.no_suite else ()):
+        if found and result == "MISS":
+            failed = any(line.startswith(("FAILED", "ERROR")) for line in found)
+            print(f"\n{what}: " + ("the tests that failed, then the slowest tests:" if failed else "the slowest tests:"))
+            for line in found:
+                print(f"  {line}")
     return 1 if any(line[3] == "MISS" for line in lines) else 0
 
 
