@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ipcsnippets import catalog, fragments, outputs
 
 
@@ -71,3 +73,19 @@ def test_a_fragment_module_first_imported_while_a_test_patches_matrix_keeps_the_
         monkeypatch.setattr(commands, name, getattr(commands, name))  # restored after the re-import
         fresh = importlib.import_module(f"ipcsnippets.commands.{name}")
         assert fresh.MEASURED_DIR == catalog.DOCS_DIR / "measured"
+
+
+def test_a_bug_in_rendering_the_matrix_is_an_error_not_a_current_page(monkeypatch):
+    """``matrix.rendered()`` returns nothing for a stored matrix of another
+    shape (``check_stored()`` names it), but an error of ``render()`` itself
+    must not pass for "nothing to compare"."""
+    from ipcsnippets import matrix
+
+    assert [r.path for r in matrix.rendered()] == [matrix.MATRIX_MD]
+
+    def broken(stored):
+        raise TypeError("a bug in the template's context")
+
+    monkeypatch.setattr(matrix, "render", broken)
+    with pytest.raises(TypeError, match="a bug in the template's context"):
+        matrix.rendered()
