@@ -2,7 +2,8 @@
 
 A consumer stops after the one sentinel it takes, so the sentinel stops
 one consumer only. The other waits in get() for ever, and so does the
-parent's join(). Put one sentinel per consumer, and join with a timeout.
+parent's join(). Put one sentinel per consumer, and give get() and join()
+a timeout.
 """
 import multiprocessing
 
@@ -12,7 +13,7 @@ TIMEOUT = 10  # seconds
 
 
 def consumer(tasks, results):
-    for n in iter(tasks.get, SENTINEL):
+    for n in iter(lambda: tasks.get(timeout=TIMEOUT), SENTINEL):
         results.put(n * n)
 
 

@@ -14,7 +14,7 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
 
 def worker(numbers, answers):
-    for n in iter(numbers.get, STOP):
+    for n in iter(lambda: numbers.get(timeout=TIMEOUT), STOP):
         try:
             answers.put((n, 60 // n))
         except Exception as exc:

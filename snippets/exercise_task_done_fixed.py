@@ -17,7 +17,7 @@ TIMEOUT = 10  # seconds: a bug shows up as an error, never as a hang
 
 
 def worker(tasks, results):
-    for n in iter(tasks.get, SENTINEL):
+    for n in iter(lambda: tasks.get(timeout=TIMEOUT), SENTINEL):
         results.put(n * n)
         tasks.task_done()
     tasks.task_done()  # for the sentinel: it was put, so it counts

@@ -13,10 +13,11 @@ import queue
 LINES = ["1", "2", "three", "4"]
 SENTINEL = None
 POLL = 0.1  # seconds between looks at the worker
+TIMEOUT = 10  # seconds the worker waits for a line
 
 
 def worker(lines, answers):
-    for line in iter(lines.get, SENTINEL):
+    for line in iter(lambda: lines.get(timeout=TIMEOUT), SENTINEL):
         answers.put(int(line) * 2)
 
 
