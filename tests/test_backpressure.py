@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from _waits import untimed_waits
 from ipcsnippets import catalog, load
 
 METHODS = multiprocessing.get_all_start_methods()
@@ -157,44 +158,9 @@ def test_the_buggy_parent_works_with_eight_numbers_and_not_with_nine(count, says
     assert capsys.readouterr().out.splitlines() == says
 
 
-TIMEOUT_ARG = {"get": 1, "put": 2, "join": 0}  # the timeout's position: get(block, timeout)
-
-
-def _untimed_waits(source):
-    """Each call of get(), put() or join() in a program without a timeout,
-    and each of these methods passed on uncalled (iter(q.get, SENTINEL))."""
-    import ast
-
-    tree = ast.parse(source)
-    called = {id(c.func): c for c in ast.walk(tree) if isinstance(c, ast.Call)}
-    untimed = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and node.attr in ("get", "put", "join")):
-            continue
-        call = called.get(id(node))
-        if call is None:
-            untimed.append((node.lineno, f".{node.attr} passed uncalled"))
-        elif len(call.args) <= TIMEOUT_ARG[node.attr] and not any(k.arg == "timeout" for k in call.keywords):
-            untimed.append((node.lineno, f".{node.attr}() without a timeout"))
-    return [f"line {line}: {what}" for line, what in sorted(untimed)]
-
-
 @pytest.mark.parametrize("name", [BUG, FIXED])
 def test_every_wait_in_both_programs_has_a_timeout_so_the_bug_is_not_a_missing_one(name):
-    assert _untimed_waits(catalog.get(name).path.read_text()) == []
-
-
-def test_the_timeout_check_finds_untimed_waits():
-    source = ("for n in iter(tasks.get, None):\n"
-              "    results.put(n, timeout=1)\n"
-              "tasks.put(None)\n"
-              "results.get(True, 1)\n"
-              "results.get(True)\n"
-              "p.join(1)\n"
-              "p.join()\n")
-    assert _untimed_waits(source) == [
-        "line 1: .get passed uncalled", "line 3: .put() without a timeout",
-        "line 5: .get() without a timeout", "line 7: .join() without a timeout"]
+    assert untimed_waits(catalog.get(name).path.read_text(), bounded_queues=True) == []
 
 
 @pytest.mark.parametrize("method", METHODS)

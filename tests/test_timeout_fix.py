@@ -151,31 +151,45 @@ def test_a_bare_except_swallows_keyboard_interrupt_and_real_errors():
 CORRECT = ("sentinel_fix", "get_timeout_fix", "joinable_queue", "consumer_dies", "drain_then_join",
            "exercise_one_sentinel_fixed", "exercise_worker_fails_fixed", "exercise_results_grow_fixed",
            "exercise_task_done_fixed", "exercise_swallowed_error_fixed")
-WAITS = {"get": "timeout", "join": "timeout", "recv": None, "poll": "timeout", "wait": "timeout"}
 
 
 def _untimed_waits(name):
-    import ast
+    from _waits import untimed_waits
     from ipcsnippets import catalog
 
-    tree = ast.parse(catalog.get(name).path.read_text())
-    untimed = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WAITS:
-            timed = node.args or any(k.arg == WAITS[node.func.attr] for k in node.keywords)
-            if not timed:
-                untimed.append(f"{name}.py:{node.lineno}: .{node.func.attr}() without a timeout")
-    return untimed
+    return [f"{name}.py:{found}" for found in untimed_waits(catalog.get(name).path.read_text())]
 
 
 @pytest.mark.parametrize("name", CORRECT)
 def test_every_wait_in_a_correct_pattern_snippet_has_a_timeout(name):
     """fixes.md's rule: "Give every blocking call a timeout", and of the
     sentinel fix: "Every blocking call has a timeout". Each call of get(),
-    join(), poll() or wait() passes a timeout (recv() has none: a snippet
-    that used it would be listed)."""
+    join(), poll() or wait() passes a timeout, and none is passed on
+    uncalled (recv() has none: a snippet that used it would be listed; put()
+    on an unbounded queue never waits)."""
     assert _untimed_waits(name) == []
 
 
 def test_the_timeout_check_finds_an_untimed_wait():
+    from _waits import untimed_waits
+
     assert _untimed_waits("joinable_consumer_dies")  # tasks.get(), tasks.join()
+    source = ("for n in iter(tasks.get, None):\n"
+              "    results.put(n, timeout=1)\n"
+              "tasks.put(None)\n"
+              "results.get(True, 1)\n"
+              "results.get(True)\n"
+              "p.join(1)\n"
+              "p.join()\n"
+              "conn.poll(1)\n"
+              "conn.recv()\n"
+              "threading.Thread(target=tasks.join)\n"
+              "for n in iter(lambda: tasks.get(timeout=1), None):\n"
+              "    pass\n")
+    assert untimed_waits(source) == [
+        "line 1: .get called by iter() without a timeout", "line 5: .get() without a timeout",
+        "line 7: .join() without a timeout", "line 9: .recv() without a timeout"]
+    assert untimed_waits(source, bounded_queues=True) == [
+        "line 1: .get called by iter() without a timeout", "line 3: .put() without a timeout",
+        "line 5: .get() without a timeout", "line 7: .join() without a timeout",
+        "line 9: .recv() without a timeout"]
