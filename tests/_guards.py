@@ -13,20 +13,7 @@ import psutil
 import pytest
 
 from ipcsnippets import runner
-from _processes import now, runs_alive, stray_processes
-
-
-def _open_channels() -> dict:
-    """This process's open pipes and sockets: fd -> what it points to."""
-    found = {}
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(("pipe:", "socket:")):
-            found[int(fd)] = target
-    return found
+from _processes import now, open_channels, runs_alive, stray_processes
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -41,12 +28,12 @@ def long_lived_helpers():
 
 
 def _opened_since(before: dict) -> dict:
-    return {fd: t for fd, t in _open_channels().items() if before.get(fd) != t}
+    return {fd: t for fd, t in open_channels().items() if before.get(fd) != t}
 
 
 @pytest.fixture(autouse=True)
 def no_pipe_outlives_the_test():
-    before = _open_channels()
+    before = open_channels()
     yield
     leaked = _opened_since(before)
     if leaked:

@@ -34,6 +34,39 @@ def _cmdline(process: psutil.Process) -> str:
     return " ".join(process.cmdline())
 
 
+def open_channels() -> dict:
+    """This process's open pipes and sockets: fd -> what it points to."""
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(("pipe:", "socket:")):
+            found[int(fd)] = target
+    return found
+
+
+def live_children() -> set:
+    """The pids of this process's live children."""
+    found = set()
+    for child in psutil.Process().children():
+        try:
+            if child.status() not in _GONE:
+                found.add(child.pid)
+        except psutil.Error:
+            continue  # it ended after it was listed
+    return found
+
+
+def command_of(pid: int) -> str:
+    """A process's command line, or "(gone)"."""
+    try:
+        return _cmdline(psutil.Process(pid)).strip()
+    except psutil.Error:
+        return "(gone)"
+
+
 def _has_in_environment(process: psutil.Process, pattern: "re.Pattern[str]") -> bool:
     return any(pattern.search(value) for value in process.environ().values())
 

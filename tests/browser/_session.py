@@ -1,7 +1,7 @@
 """The browser (plain helpers of conftest.py): is there one, and its life.
 One Chromium is kept alive while browser tests run back to back
-(``BrowserSession``); ``_children`` and ``_channels`` tell what it holds
-open from what a test left behind."""
+(``BrowserSession``), which notes what it holds open, so that the leak
+guards can tell it from what a test left behind."""
 from __future__ import annotations
 
 import importlib
@@ -11,6 +11,7 @@ from typing import Dict, Optional, Set
 
 import pytest
 
+from _processes import live_children, open_channels
 from _site import LOCAL_HOST
 
 # The one setting that says which browser runs the tests (see conftest.py's
@@ -53,44 +54,6 @@ def require_browser():
 
 # --- one browser while browser tests run back to back -------------------------
 
-def _children() -> Set[int]:
-    """Live child processes of this process."""
-    me, found = os.getpid(), set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode(errors="replace")
-        except OSError:
-            continue
-        state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
-        if int(ppid) == me and state not in ("Z", "X"):
-            found.add(int(entry))
-    return found
-
-
-def _channels() -> Dict[int, str]:
-    """This process's open pipes and sockets: fd -> what it points to."""
-    found = {}
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(("pipe:", "socket:")):
-            found[int(fd)] = target
-    return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        return "(gone)"
-
-
 class BrowserSession:
     """Playwright's driver (a node process, the parent of Chromium) and the browser.
 
@@ -112,12 +75,12 @@ class BrowserSession:
         if self._browser is None:
             from playwright.sync_api import sync_playwright
 
-            pids, channels = _children(), _channels()
+            pids, channels = live_children(), open_channels()
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            self.pids = _children() - pids
-            self.channels = {fd: t for fd, t in _channels().items() if channels.get(fd) != t}
+            self.pids = live_children() - pids
+            self.channels = {fd: t for fd, t in open_channels().items() if channels.get(fd) != t}
         return self._browser
 
     def close(self):

@@ -42,7 +42,8 @@ from typing import Dict, Iterator, Optional
 
 import pytest
 
-from _session import BrowserSession, _channels, _children, _cmdline, require_browser
+from _processes import command_of, live_children, open_channels
+from _session import BrowserSession, require_browser
 from _site import _SERVER_SOCKETS, copy_project, serve, url_of
 from _site_build import build_site
 from _tab import Tab
@@ -88,23 +89,23 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def no_process_outlives_the_test():
-    before = _children()
+    before = live_children()
     yield
     deadline = time.monotonic() + 2
-    while (stray := _children() - before - _SESSION.pids) and time.monotonic() < deadline:
+    while (stray := live_children() - before - _SESSION.pids) and time.monotonic() < deadline:
         time.sleep(0.02)
     if stray:
         pytest.fail("the test left processes behind: " + "; ".join(
-            f"pid {pid}: {_cmdline(pid)}" for pid in sorted(stray)), pytrace=False)
+            f"pid {pid}: {command_of(pid)}" for pid in sorted(stray)), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
 def no_pipe_outlives_the_test():
-    before = _channels()
+    before = open_channels()
     yield
     deadline = time.monotonic() + 2
     while True:
-        leaked = {fd: t for fd, t in _channels().items()
+        leaked = {fd: t for fd, t in open_channels().items()
                   if before.get(fd) != t and _SESSION.channels.get(fd) != t
                   and t not in _SERVER_SOCKETS}
         if not leaked or time.monotonic() > deadline:
