@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 from typing import Dict, Optional
 
-from ipcsnippets import catalog
+from ipcsnippets import catalog, outputs
 from ipcsnippets.runner import ProcessStack, RunResult
 
 RECORD = Path(__file__).with_name("recorded_runs.json")
@@ -89,7 +89,7 @@ def digest(case) -> str:
         f"format {FORMAT}",
         f"case {case.name} {case.method} {case.start_method}",
         f"limit {snippet.timeout if case.timeout is None else float(case.timeout)!r}",
-        f"snippet {_file_digest(snippet.path)}",
+        f"snippet {outputs.source_hash(snippet)}",
         *(f"runner {name} {_file_digest(RUNNER_ROOT / name)}" for name in RUNNER_FILES),
         f"python {interpreter_build(case.python)}",
         f"kernel {os.uname().sysname} {os.uname().release} {os.uname().machine}",
