@@ -9,7 +9,7 @@
 - ``_pythons.py``: the other CPythons (``interpreters``, ``python_of``).
 
 Plain helpers are imported by the tests that need them: ``_processes.py``,
-``_figures.py``, ``_cli.py``.
+``_figures.py``, ``_cli.py``, ``_waits.py``, ``_site_build.py``.
 """
 import gc
 import os
