@@ -1,24 +1,47 @@
 /*
   Three things Material's script adds to a page that a screen reader or a
-  keyboard cannot use, mended once Material has added them (document$ emits
-  after Material has mounted its components, on every page).
+  keyboard cannot use, mended as Material adds them. Material mounts a code
+  block (its copy button, its annotations) when the block first comes into
+  view (content.lazy in mkdocs.yml), so the first two are mended for the
+  blocks there at the start (document$ emits after Material has mounted its
+  components, on every page) and for each block mounted later.
 */
-document$.subscribe(function () {
-  // Each code block's copy button sits in a <nav>: a page with many blocks
-  // had many navigation landmarks, all with the same name. It is a toolbar,
-  // not a way around the site.
-  document.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
+
+// Each code block's copy button sits in a <nav>: a page with many blocks
+// had many navigation landmarks, all with the same name. It is a toolbar,
+// not a way around the site.
+// An annotation's number is drawn by CSS, which gives its link no name.
+function mendCode(root) {
+  root.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
     nav.setAttribute("role", "none");
   });
-
-  // An annotation's number is drawn by CSS, which gives its link no name.
-  document.querySelectorAll("a.md-annotation__index").forEach(function (link) {
+  root.querySelectorAll("a.md-annotation__index").forEach(function (link) {
     var number = link.querySelector("[data-md-annotation-id]");
     if (number) {
       link.setAttribute("aria-label",
         "Annotation " + number.getAttribute("data-md-annotation-id"));
     }
   });
+}
+
+document$.subscribe(function () {
+  var content = document.querySelector(".md-content");
+  if (!content) {
+    return;
+  }
+  mendCode(content);
+  // A block mounted later: Material inserts its <nav> into the <pre>, and
+  // its annotations into the code.
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        var block = node.nodeType === Node.ELEMENT_NODE && node.closest("pre");
+        if (block) {
+          mendCode(block);
+        }
+      });
+    });
+  }).observe(content, {childList: true, subtree: true});
 
   // A table wider than the screen scrolls inside its wrapper: a keyboard can
   // scroll it only if it can focus it. Material does this for code blocks.

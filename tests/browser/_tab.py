@@ -12,6 +12,35 @@ ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step 
 # Material's search worker, started by its script on every page: the last
 # request of a page load (docs/.overrides/main.html holds the index's).
 SEARCH_WORKER = "/assets/javascripts/workers/search."
+COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'
+# Material mounts a code block (its copy button, its annotations) when the
+# block first comes into view (content.lazy in mkdocs.yml), and checks
+# whether it scrolls sideways (then a keyboard can focus it) each time its
+# size changes; the browser lays out a block out of view only when it comes
+# near (content-visibility in theme.css). Brings each shown block into view
+# in turn, as a reader scrolling down the page would, lets two frames pass
+# (the browser lays it out, Material sees its size), waits for its button,
+# and scrolls back to the top; returns the first line of each block that got
+# none. A block hidden in a closed note or a tab not chosen is mounted when
+# a reader opens it, not here.
+SHOW_EVERY_BLOCK = """async (timeoutMs) => {
+    const missing = [];
+    const frame = () => new Promise(done => requestAnimationFrame(done));
+    for (const code of document.querySelectorAll("pre > code")) {
+        if (!code.checkVisibility()) continue;
+        code.scrollIntoView({block: "center"});
+        await frame();
+        await frame();
+        const deadline = performance.now() + timeoutMs;
+        const button = () => code.parentElement.querySelector(':scope > nav > button[data-md-type="copy"]');
+        while (!button() && performance.now() < deadline) {
+            await frame();
+        }
+        if (!button()) missing.push(code.innerText.split("\\n")[0].slice(0, 60));
+    }
+    window.scrollTo(0, 0);
+    return missing;
+}"""
 
 
 class Tab:
@@ -95,6 +124,11 @@ class Tab:
             page.wait_for_timeout(20)  # lets Playwright deliver the events that end them
         self.errors += [f"request never ended: {request.url}" for request in self.pending]
         return page
+
+    def show_every_block(self, timeout_ms: int = 5_000) -> List[str]:
+        """Bring every shown code block into view (Material mounts it then);
+        the first lines of the blocks that got no copy button."""
+        return self.page.evaluate(SHOW_EVERY_BLOCK, timeout_ms)
 
     def forget(self):
         """Start recording afresh (to tell one page's doings from the next's)."""

@@ -149,13 +149,19 @@ def programs_that_scroll(page, doc: str, viewport: str) -> List[str]:
             for title in page.evaluate(SCROLLING_PROGRAMS) if title in fitting]
 
 
-def switch(page, scheme: str, viewport: str) -> None:
+def switch(tab, scheme: str, viewport: str) -> None:
     """Show the page in ``scheme`` on ``viewport``, as a reader would get there."""
+    page = tab.page
     if page.evaluate(SCHEME) != SCHEMES[scheme]:
         page.locator(f"label[title='{TOGGLES[scheme]}']").evaluate("label => label.click()")
         page.wait_for_function(f"{SCHEME} === '{SCHEMES[scheme]}'")
     if page.viewport_size != VIEWPORTS[viewport]:
         page.set_viewport_size(VIEWPORTS[viewport])
+        # Material sees a block's new size (does it scroll sideways now?) when
+        # the browser lays the block out, which it does for a block out of view
+        # only when it comes near: as for a reader scrolling through the page.
+        missing = tab.show_every_block()
+        assert missing == [], f"code blocks without a copy button: {missing}"
     page.evaluate(NEXT_FRAME)  # Material and the theme's script have seen the new size
 
 
@@ -178,12 +184,17 @@ def page_problems(tab, page_url, doc: str) -> List[str]:
     """Every axe violation and every other problem of one page, checked live."""
     tab.forget()
     page = tab.open(doc if doc.endswith(".html") else page_url(doc))
+    # Material adds its parts of a code block (the copy button, annotations)
+    # when the block comes into view: every one is brought into view first, so
+    # that axe sees them, as a reader who has scrolled through the page would.
+    problems = [f"{doc}: code block without a copy button once in view: {line!r}"
+                for line in tab.show_every_block()]
     page.evaluate(tab.axe_script)
     code = page.evaluate(FLATTEN_CODE, CODE)
     print(f"\n{doc}: {code['kinds']} kinds of element in its code, {code['flattened']} more made bare text")
-    problems, root_font = [], {}
+    root_font = {}
     for scheme, viewport, runs in CHECKS:
-        switch(page, scheme, viewport)
+        switch(tab, scheme, viewport)
         root_font[viewport] = page.evaluate(ROOT_FONT)
         for rules, left_out in runs:
             problems += axe_violations(page, f"{doc} ({scheme}, {viewport})", rules, left_out,
@@ -191,9 +202,9 @@ def page_problems(tab, page_url, doc: str) -> List[str]:
         if viewport == "desktop" and scheme == "light":
             problems += programs_that_scroll(page, doc, viewport)
     if any(s.page == doc for s in catalog.CATALOG.values()):
-        switch(page, "light", "narrow laptop")
+        switch(tab, "light", "narrow laptop")
         problems += programs_that_scroll(page, doc, "narrow laptop")
-    switch(page, "light", "desktop")  # as the next page expects
+    switch(tab, "light", "desktop")  # as the next page expects
     if len(set(root_font.values())) != 1:
         problems.append(f"the root font size differs between viewports ({root_font}): "
                         "the colour rules must look at the content on a phone too")

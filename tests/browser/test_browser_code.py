@@ -1,0 +1,216 @@
+"""What the theme does so that a long page is quick to start (issue 18), and
+that a reader loses nothing by it.
+
+- Material mounts a code block (its copy button, its annotations) when the
+  block first comes into view (``content.lazy`` in mkdocs.yml), not all at
+  load.
+- Code out of view is not rendered until it comes near the viewport
+  (``content-visibility: auto`` in theme.css). Shown, nothing has moved; a
+  link to a heading far down the page still lands on it; an annotation's
+  note and a focused program's ring are not cut off at the block's edge.
+- Loading a page writes no colour to <body> that it already has, and no
+  "switching" mark that restyles the whole page (docs/.overrides/main.html);
+  a reader's switch, and the first visit of a reader whose system prefers
+  dark, still get the mark.
+
+The costs these save are measured by ``make audit`` (docs/measured/lighthouse.md).
+"""
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+from _site import url_of
+
+from ipcsnippets import catalog
+
+slow = pytest.mark.slow  # `make test-slow`: the browser beyond axe
+
+PHONE = {"width": 375, "height": 667}
+LONG_PAGE = "queues/fixes.md"  # the page with the most programs
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+BUTTON = ':scope > nav > button[data-md-type="copy"]'
+# Material has started on the page: its palette has written the theme colour.
+MATERIAL_STARTED = "() => !!document.querySelector('meta[name=theme-color]')?.content"
+THEME_CSS = catalog.DOCS_DIR / "stylesheets" / "theme.css"
+
+# Every attribute written to <body> from the start of the page, in order
+# (a write of the value it already has is recorded too).
+RECORD_BODY_WRITES = """
+window.__bodyWrites = [];
+new MutationObserver(records => {
+    for (const r of records) {
+        if (r.target === document.body) {
+            window.__bodyWrites.push([r.attributeName, r.oldValue, r.target.getAttribute(r.attributeName)]);
+        }
+    }
+}).observe(document, {attributes: true, attributeOldValue: true, subtree: true});
+"""
+
+
+def open_page(tab, doc: str, viewport=None, fragment: str = ""):
+    if viewport:
+        tab.page.set_viewport_size(viewport)
+    page = tab.open(url_of(doc) + fragment)
+    page.wait_for_function(MATERIAL_STARTED)
+    page.evaluate(NEXT_FRAME)
+    return page
+
+
+@slow
+def test_a_block_out_of_view_is_not_rendered_and_gets_its_button_when_it_comes_into_view(new_tab):
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE, PHONE)
+    # The last block of the page that is not hidden in a closed note or a tab not chosen.
+    page.evaluate("""() => [...document.querySelectorAll(".md-content pre")]
+        .filter(pre => pre.checkVisibility()).pop().setAttribute("data-last-shown", "")""")
+    last = page.locator("pre[data-last-shown]")
+    state = last.evaluate("""pre => ({
+        visibility: getComputedStyle(pre).contentVisibility,
+        rendered: pre.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+        button: !!pre.querySelector(':scope > nav > button[data-md-type="copy"]')})""")
+    assert state == {"visibility": "auto", "rendered": False, "button": False}
+    last.evaluate("pre => pre.scrollIntoView({block: 'center'})")
+    last.locator(BUTTON).wait_for()
+    assert last.evaluate("pre => pre.firstElementChild.checkVisibility({contentVisibilityAuto: true})")
+    assert not tab.errors and not tab.foreign
+
+
+@slow
+def test_showing_the_code_moves_nothing(new_tab):
+    """Once every block has been shown, the page is laid out exactly as it
+    is with content-visibility off: the containment changes no margin and no
+    size (a pre is already a containing block and its own formatting context).
+    A block in a closed note is not shown, and is laid out when it is."""
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE)
+    assert tab.show_every_block() == []
+    boxes = """() => [...document.querySelectorAll(".md-content h2, .md-content h3, .md-content pre")]
+        .filter(el => el.checkVisibility())
+        .map(el => { const r = el.getBoundingClientRect(); return [el.tagName, r.top + scrollY, r.height]; })"""
+    shown = page.evaluate(boxes)
+    page.add_style_tag(content=".md-content * { content-visibility: visible !important; }")
+    page.evaluate(NEXT_FRAME)
+    assert page.evaluate(boxes) == shown
+
+
+@slow
+def test_a_link_to_a_heading_far_down_a_long_page_lands_on_it(new_tab):
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE, PHONE)
+    last = page.evaluate("[...document.querySelectorAll('.md-content h2[id]')].pop().id")
+    page = open_page(tab, "index.md")  # from another page, as a reader follows a link
+    page = open_page(tab, LONG_PAGE, fragment="#" + last)
+    page.wait_for_timeout(300)  # blocks near the heading are rendered and resized
+    page.evaluate(NEXT_FRAME)
+    top = page.evaluate(f"document.getElementById('{last}').getBoundingClientRect().top")
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().height")
+    assert header - 1 <= top <= header + 40, (last, top, header)
+
+
+@slow
+def test_the_focus_ring_of_a_program_that_scrolls_sideways_shows_on_every_side(new_tab):
+    """Material makes a program that scrolls sideways focusable (on a screen
+    with a pointer that hovers). The block's containment clips what is drawn
+    outside it; the ring is drawn inside the edge: along each edge of the
+    block, a band of pixels changes when it takes the focus."""
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE, {"width": 600, "height": 800})
+    assert tab.show_every_block() == []
+    code = page.locator(".md-content pre > code[tabindex='0']").first
+    code.evaluate("code => code.scrollIntoView({block: 'center'})")
+    page.evaluate(NEXT_FRAME)
+    box = code.bounding_box()
+    band = 4  # px, inside the edge
+    bands = {"top": {"x": box["x"], "y": box["y"], "width": box["width"], "height": band},
+             "bottom": {"x": box["x"], "y": box["y"] + box["height"] - band, "width": box["width"], "height": band},
+             "left": {"x": box["x"], "y": box["y"], "width": band, "height": box["height"]},
+             "right": {"x": box["x"] + box["width"] - band, "y": box["y"], "width": band, "height": box["height"]}}
+    before = {side: page.screenshot(clip=clip) for side, clip in bands.items()}
+    code.focus()  # then from the keyboard, so that it counts as keyboard focus
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert code.evaluate("code => document.activeElement === code && code.classList.contains('focus-visible')")
+    page.evaluate(NEXT_FRAME)
+    unchanged = [side for side, clip in bands.items() if page.screenshot(clip=clip) == before[side]]
+    assert unchanged == [], f"no focus ring along these edges of the focused program: {unchanged}"
+
+
+@slow
+def test_loading_a_page_writes_no_colour_and_no_switching_mark(new_tab):
+    tab = new_tab()
+    tab.page.add_init_script(RECORD_BODY_WRITES)
+    page = open_page(tab, LONG_PAGE)
+    # The only change: which system preference the palette follows, which no
+    # style sheet reads.
+    assert page.evaluate("window.__bodyWrites") == [
+        ["data-md-color-media", None, "(prefers-color-scheme: light)"]]
+
+
+@slow
+def test_a_reader_s_switch_still_turns_transitions_off_while_the_colours_change(new_tab):
+    tab = new_tab()
+    tab.page.add_init_script(RECORD_BODY_WRITES)
+    page = open_page(tab, LONG_PAGE)
+    page.evaluate("window.__bodyWrites = []")
+    page.locator("label[title='Switch to dark mode']").click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    assert_mark_around_the_change(page.evaluate("window.__bodyWrites"))
+
+
+@slow
+def test_a_reader_whose_system_prefers_dark_gets_the_mark_on_the_first_visit(new_tab):
+    tab = new_tab()
+    tab.page.emulate_media(color_scheme="dark")
+    tab.page.add_init_script(RECORD_BODY_WRITES)
+    page = open_page(tab, LONG_PAGE)
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert_mark_around_the_change(page.evaluate("window.__bodyWrites"))
+
+
+def assert_mark_around_the_change(writes):
+    names = [name for name, _, _ in writes]
+    scheme = names.index("data-md-color-scheme")
+    marked = [i for i, (name, old, new) in enumerate(writes)
+              if name == "data-md-color-switching" and old is None and new == ""]
+    unmarked = [i for i, (name, old, new) in enumerate(writes)
+                if name == "data-md-color-switching" and new is None]
+    assert marked and unmarked and marked[0] < scheme < unmarked[-1], writes
+    assert all(old != new for _, old, new in writes), writes  # no write of a value already there
+
+
+def test_the_size_a_block_counts_before_it_is_shown_is_the_median_block(built_site):
+    """theme.css says so: the median number of lines of the site's code blocks."""
+    counted = re.search(r"contain-intrinsic-block-size:\s*auto\s+(\d+)lh", THEME_CSS.read_text())
+    assert counted, "theme.css no longer sets the size of a block not yet shown"
+    lines = [block.count("\n") + 1
+             for html in Path(built_site).rglob("*.html")
+             for block in re.findall(r"<pre[^>]*>(.*?)</pre>", html.read_text(), re.S)]
+    assert int(counted.group(1)) == statistics.median_low(lines), (len(lines), statistics.median(lines))
+
+
+@slow
+def test_a_keyboard_reaches_every_program_that_scrolls_sideways(new_tab):
+    """A block is focusable only once Material has seen that it scrolls, which
+    it sees when the block is laid out: near the viewport. Tabbing down the
+    page brings each block near before the focus gets to it, so the keyboard
+    stops at every program that scrolls, as on a page that mounts them all."""
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE, {"width": 600, "height": 800})
+    page.evaluate("""() => document.addEventListener("focusin", event => {
+        if (event.target.matches("pre > code")) event.target.setAttribute("data-focused", "");
+    })""")
+    for _ in range(2_000):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.md-footer')"):
+            break
+    else:
+        pytest.fail("2,000 presses of Tab never got to the footer")
+    assert tab.show_every_block() == []
+    missed = page.evaluate("""() => [...document.querySelectorAll(".md-content pre > code[tabindex='0']")]
+        .filter(code => !code.hasAttribute("data-focused"))
+        .map(code => code.innerText.split("\\n")[0])""")
+    scrolling = page.evaluate("document.querySelectorAll(\".md-content pre > code[tabindex='0']\").length")
+    assert scrolling > 0 and missed == [], f"{len(missed)} of {scrolling} missed: {missed}"
