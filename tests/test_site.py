@@ -86,3 +86,30 @@ def test_a_page_including_a_missing_file_fails_the_build(tmp_path):
     done = build(root, tmp_path / "site")
     assert done.returncode != 0
     assert "no_such_snippet.py" in done.stderr
+
+
+def test_each_code_block_says_how_many_lines_it_shows():
+    """ipcsnippets/site_hooks.py, the hook that sizes a block not yet shown
+    (theme.css): one line more than the newlines inside, the final newline
+    ending the last line; only code inside a pre is marked."""
+    from ipcsnippets.site_hooks import lines_of, mark_lines
+
+    assert [lines_of(text) for text in ("x", "x\n", "x\ny", "x\ny\n", "\n\nx\n")] == [1, 1, 2, 2, 3]
+    block = ('<div class="highlight"><pre><span></span><code><span class="k">def</span> f():\n'
+             '    <span class="k">return</span> 1\n</code></pre></div>')
+    assert mark_lines(block) == block.replace("<code>", '<code style="--lines: 2">')
+    two = block + "<p>and <code>x</code></p>" + block.replace("f()", "g()")
+    assert mark_lines(two).count('<code style="--lines: 2">') == 2
+    assert "<p>and <code>x</code></p>" in mark_lines(two)  # inline code: not a block
+    titled = '<pre id="__code_1"><span></span><code class="py">a\nb\nc\n</code></pre>'
+    assert mark_lines(titled) == '<pre id="__code_1"><span></span><code class="py" style="--lines: 3">a\nb\nc\n</code></pre>'
+
+
+def test_every_code_block_of_the_site_is_marked_with_its_lines(built_site):
+    import re
+
+    for html in built_site.rglob("*.html"):
+        text = html.read_text()
+        blocks = re.findall(r"<pre\b[^>]*>(?:<span></span>)?<code\b([^>]*)>(.*?)</code></pre>", text, re.S)
+        for attributes, code in blocks:
+            assert f'style="--lines: {code.rstrip(chr(10)).count(chr(10)) + 1}"' in attributes, html

@@ -1,5 +1,5 @@
 /*
-  Three things Material's script adds to a page that a screen reader or a
+  Four things Material's script adds to a page that a screen reader or a
   keyboard cannot use, mended as Material adds them. Material mounts a code
   block (its copy button, its annotations) when the block first comes into
   view (content.lazy in mkdocs.yml), so the first two are mended for the
@@ -30,6 +30,19 @@ document$.subscribe(function () {
     return;
   }
   mendCode(content);
+  // Material makes a block that scrolls sideways focusable, on a screen with
+  // a pointer that hovers, when it mounts the block: when the block comes
+  // into view. Tabbing down the page, the focus could pass a block before it
+  // came into view, and skip it. A block not mounted yet is focusable;
+  // Material keeps that or takes it back when it mounts the block (a block
+  // that takes the focus is brought into view, and so mounted).
+  if (matchMedia("(hover)").matches) {
+    content.querySelectorAll("pre > code").forEach(function (code) {
+      if (!code.parentElement.querySelector(":scope > nav.md-code__nav")) {
+        code.setAttribute("tabindex", "0");
+      }
+    });
+  }
   // A block mounted later: Material inserts its <nav> into the <pre>, and
   // its annotations into the code.
   new MutationObserver(function (records) {

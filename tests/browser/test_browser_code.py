@@ -61,19 +61,39 @@ def open_page(tab, doc: str, viewport=None, fragment: str = ""):
 def test_a_block_out_of_view_is_not_rendered_and_gets_its_button_when_it_comes_into_view(new_tab):
     tab = new_tab()
     page = open_page(tab, LONG_PAGE, PHONE)
-    # The last block of the page that is not hidden in a closed note or a tab not chosen.
+    # The last block of the page that is not hidden in a closed note or a tab
+    # not chosen, and has highlighted tokens (elements) to look at.
     page.evaluate("""() => [...document.querySelectorAll(".md-content pre")]
-        .filter(pre => pre.checkVisibility()).pop().setAttribute("data-last-shown", "")""")
+        .filter(pre => pre.checkVisibility() && pre.querySelector(":scope > code > *"))
+        .pop().setAttribute("data-last-shown", "")""")
     last = page.locator("pre[data-last-shown]")
     state = last.evaluate("""pre => ({
-        visibility: getComputedStyle(pre).contentVisibility,
-        rendered: pre.firstElementChild.checkVisibility({contentVisibilityAuto: true}),
+        visibility: getComputedStyle(pre.querySelector(":scope > code")).contentVisibility,
+        rendered: pre.querySelector(":scope > code > *").checkVisibility({contentVisibilityAuto: true}),
         button: !!pre.querySelector(':scope > nav > button[data-md-type="copy"]')})""")
     assert state == {"visibility": "auto", "rendered": False, "button": False}
     last.evaluate("pre => pre.scrollIntoView({block: 'center'})")
     last.locator(BUTTON).wait_for()
-    assert last.evaluate("pre => pre.firstElementChild.checkVisibility({contentVisibilityAuto: true})")
+    assert last.evaluate("pre => pre.querySelector(':scope > code > *').checkVisibility({contentVisibilityAuto: true})")
     assert not tab.errors and not tab.foreign
+
+
+@slow
+def test_a_block_not_yet_shown_already_has_the_height_it_will_have(new_tab):
+    """Each block's --lines (ipcsnippets/site_hooks.py) sizes it exactly: the
+    page's length is right from the start, and what axe-core (in Lighthouse)
+    asks of a token out of view is inside its own block."""
+    tab = new_tab()
+    page = open_page(tab, LONG_PAGE, PHONE)
+    heights = """() => [...document.querySelectorAll(".md-content pre > code")]
+        .filter(code => code.checkVisibility())
+        .map(code => [code.style.getPropertyValue("--lines"), code.offsetHeight])"""
+    before = page.evaluate(heights)
+    skipped = page.evaluate("""() => [...document.querySelectorAll(".md-content pre > code > :first-child")]
+        .filter(token => token.checkVisibility() && !token.checkVisibility({contentVisibilityAuto: true})).length""")
+    assert skipped > 10 and all(lines for lines, _ in before)
+    assert tab.show_every_block() == []
+    assert page.evaluate(heights) == before
 
 
 @slow
@@ -181,21 +201,22 @@ def assert_mark_around_the_change(writes):
     assert all(old != new for _, old, new in writes), writes  # no write of a value already there
 
 
-def test_the_size_a_block_counts_before_it_is_shown_is_the_median_block(built_site):
-    """theme.css says so: the median number of lines of the site's code blocks."""
-    counted = re.search(r"contain-intrinsic-block-size:\s*auto\s+(\d+)lh", THEME_CSS.read_text())
+def test_the_size_a_block_counts_without_its_lines_is_the_median_block(built_site):
+    """theme.css says so: a build without ipcsnippets/site_hooks.py (Zensical
+    runs no MkDocs hook) sizes each block as the median number of lines of the
+    site's code blocks."""
+    counted = re.search(r"contain-intrinsic-block-size:\s*auto\s+calc\(var\(--lines,\s*(\d+)\)", THEME_CSS.read_text())
     assert counted, "theme.css no longer sets the size of a block not yet shown"
-    lines = [block.count("\n") + 1
-             for html in Path(built_site).rglob("*.html")
-             for block in re.findall(r"<pre[^>]*>(.*?)</pre>", html.read_text(), re.S)]
+    lines = [int(n) for html in Path(built_site).rglob("*.html")
+             for n in re.findall(r'<code style="--lines: (\d+)"', html.read_text())]
     assert int(counted.group(1)) == statistics.median_low(lines), (len(lines), statistics.median(lines))
 
 
 @slow
 def test_a_keyboard_reaches_every_program_that_scrolls_sideways(new_tab):
-    """A block is focusable only once Material has seen that it scrolls, which
-    it sees when the block is laid out: near the viewport. Tabbing down the
-    page brings each block near before the focus gets to it, so the keyboard
+    """Material makes a block that scrolls focusable when it mounts it, as it
+    comes into view; the focus could pass a block before that. A block not
+    mounted yet is focusable (docs/javascripts/accessible.js): the keyboard
     stops at every program that scrolls, as on a page that mounts them all."""
     tab = new_tab()
     page = open_page(tab, LONG_PAGE, {"width": 600, "height": 800})
@@ -209,8 +230,12 @@ def test_a_keyboard_reaches_every_program_that_scrolls_sideways(new_tab):
     else:
         pytest.fail("2,000 presses of Tab never got to the footer")
     assert tab.show_every_block() == []
-    missed = page.evaluate("""() => [...document.querySelectorAll(".md-content pre > code[tabindex='0']")]
+    # Focusable once shown: the programs that scroll sideways (a block hidden
+    # in a closed note is mounted, and judged, when a reader opens it).
+    focusable = """[...document.querySelectorAll(".md-content pre > code[tabindex='0']")]
+        .filter(code => code.checkVisibility())"""
+    missed = page.evaluate(f"""() => {focusable}
         .filter(code => !code.hasAttribute("data-focused"))
-        .map(code => code.innerText.split("\\n")[0])""")
-    scrolling = page.evaluate("document.querySelectorAll(\".md-content pre > code[tabindex='0']\").length")
+        .map(code => code.textContent.split("\\n")[0])""")
+    scrolling = page.evaluate(f"() => {focusable}.length")
     assert scrolling > 0 and missed == [], f"{len(missed)} of {scrolling} missed: {missed}"
