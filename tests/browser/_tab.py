@@ -12,7 +12,7 @@ ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step 
 # Material's search worker, started by its script on every page: the last
 # request of a page load (docs/.overrides/main.html holds the index's).
 SEARCH_WORKER = "/assets/javascripts/workers/search."
-COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'
+COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'  # Material's, in a mounted block
 # Material mounts a code block (its copy button, its annotations) when the
 # block first comes into view (content.lazy in mkdocs.yml), and checks
 # whether it scrolls sideways (then a keyboard can focus it) each time its
@@ -32,7 +32,7 @@ SHOW_EVERY_BLOCK = """async (timeoutMs) => {
         await frame();
         await frame();
         const deadline = performance.now() + timeoutMs;
-        const button = () => code.parentElement.querySelector(':scope > nav > button[data-md-type="copy"]');
+        const button = () => code.parentElement.querySelector(":scope > nav > button[data-md-type='copy']");
         while (!button() && performance.now() < deadline) {
             await frame();
         }

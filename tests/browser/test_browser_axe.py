@@ -4,10 +4,13 @@ axe-core (bundled by axe-playwright-python) runs in the page with its
 default rules: WCAG 2.0 to 2.2, levels A and AA, and its best practices. A
 failure names the page, the palette, the viewport, the rule and each element.
 
-Each page is loaded once, on a desktop-sized viewport in the light palette,
-and checked four times, with one change between two checks: light on a
-desktop; dark (the palette toggle, clicked as a reader clicks it); dark on a
-phone; light on a phone. What can differ after each change is checked:
+Each page is loaded once, on a desktop-sized viewport in the light palette.
+Every code block is brought into view, as a reader scrolls: Material adds
+a block's copy button and annotations then, and checks again after a resize
+whether the block scrolls sideways. The page is checked four times, with one
+change between two checks: light on a desktop; dark (the palette toggle,
+clicked as a reader clicks it); dark on a phone; light on a phone. What can
+differ after each change is checked:
 
 - axe's colour rules (contrast, links told from text) look at the content
   in each palette on the desktop, and at what is around the content

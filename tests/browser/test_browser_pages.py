@@ -15,6 +15,7 @@ the page's excerpts use. So a reader runs the same program, without those
 comments.
 """
 import pytest
+from _tab import COPY_BUTTON
 from pymdownx.snippets import SnippetPreprocessor
 
 from ipcsnippets import catalog
@@ -30,7 +31,6 @@ pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 PAGE_BUDGET = 1_500_000
 COPY_BUTTON_WAIT_MS = 5_000  # per block, from the moment it is in view
 SECTION_MARK = SnippetPreprocessor.RE_SNIPPET_SECTION  # what pymdownx.snippets leaves out
-COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'
 PAGES = [*catalog.site_pages(), "404.html"]  # every page of docs/, and the 404 page
 
 # For each block titled snippets/NAME.py: open what hides it as a reader would
