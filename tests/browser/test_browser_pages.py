@@ -55,8 +55,14 @@ PROGRAMS = """async ({titles, skipClick}) => {
         const entry = {count: (found[title]?.count || 0) + 1, visible: code.checkVisibility()};
         code.scrollIntoView({block: "center"});
         const button = () => block.querySelector('pre > nav > button[data-md-type="copy"]');
+        // Until Material has mounted it and the browser renders its tokens: the
+        // browser renders a block (theme.css) once a frame's update finds it
+        // near the viewport, and till then its innerText, what the copy button
+        // copies, is empty. A reader's click lands on a block on screen, long
+        // rendered.
+        const rendered = () => code.firstElementChild.checkVisibility({contentVisibilityAuto: true});
         const shownBy = Date.now() + 5000;
-        while (!button() && Date.now() < shownBy) {
+        while (!(button() && rendered()) && Date.now() < shownBy) {
             await new Promise(frame => requestAnimationFrame(frame));
         }
         entry.button = Boolean(button());
