@@ -12,6 +12,11 @@ that a reader loses nothing by it.
   "switching" mark that restyles the whole page (docs/.overrides/main.html);
   a reader's switch, and the first visit of a reader whose system prefers
   dark, still get the mark.
+- The page's colour scheme is declared once, in <head>, before anything is
+  styled, and <html> is marked "js" there: no colour-scheme <meta> is added or
+  written once the page is parsed, which restyles every element, unless the
+  scheme really changes; a reader's switch and a returning reader's palette
+  still get the right scheme.
 
 The costs these save are measured by ``make audit`` (docs/measured/lighthouse.md).
 """
@@ -46,6 +51,25 @@ new MutationObserver(records => {
     }
 }).observe(document, {attributes: true, attributeOldValue: true, subtree: true});
 """
+
+# Every colour-scheme <meta> the page gets, and every write to one, in order:
+# [kind of change, its content, whether <body> was parsed yet]. An observer's
+# records are delivered when the script that made the change ends, so a write
+# made in <head> is seen before <body> exists.
+RECORD_SCHEME_CHANGES = """
+window.__schemeChanges = [];
+new MutationObserver(records => {
+    for (const r of records) {
+        const nodes = r.type === "childList" ? [...r.addedNodes] : [r.target];
+        for (const node of nodes) {
+            if (node.nodeName === "META" && node.getAttribute("name") === "color-scheme") {
+                window.__schemeChanges.push([r.type, node.getAttribute("content"), !!document.body]);
+            }
+        }
+    }
+}).observe(document, {childList: true, attributes: true, attributeFilter: ["content"], subtree: true});
+"""
+SCHEMES = "[...document.querySelectorAll('meta[name=color-scheme]')].map(meta => meta.content)"
 
 
 def open_page(tab, doc: str, viewport=None, fragment: str = ""):
@@ -195,6 +219,44 @@ def test_a_reader_whose_system_prefers_dark_gets_the_mark_on_the_first_visit(new
     page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     assert_mark_around_the_change(page.evaluate("window.__bodyWrites"))
+
+
+@slow
+def test_a_page_declares_its_colour_scheme_once_before_its_body(new_tab):
+    tab = new_tab()
+    tab.page.add_init_script(RECORD_SCHEME_CHANGES)
+    page = open_page(tab, LONG_PAGE)
+    assert page.evaluate(SCHEMES) == ["light"]
+    assert page.evaluate("window.__schemeChanges") == [["childList", "light", False]]
+    assert page.evaluate("[...document.documentElement.classList]").count("js") == 1
+    assert "no-js" not in page.evaluate("document.documentElement.className")
+
+
+@slow
+def test_the_declared_scheme_follows_a_reader_s_switch_and_their_next_visit(new_tab):
+    tab = new_tab()
+    tab.page.add_init_script(RECORD_SCHEME_CHANGES)
+    page = open_page(tab, LONG_PAGE)
+    page.locator("label[title='Switch to dark mode']").click()
+    page.wait_for_function(f"{SCHEMES}.join() === 'dark'")
+    assert page.evaluate("getComputedStyle(document.body).colorScheme") == "dark"
+    # The next page they open is dark from its <head> on, and nothing
+    # writes the scheme again once its body is parsed.
+    page = open_page(tab, "queues/race.md")
+    assert page.evaluate(SCHEMES) == ["dark"]
+    assert page.evaluate("window.__schemeChanges") == [
+        ["childList", "light", False], ["attributes", "dark", False]]
+    page.locator("label[title='Switch to light mode']").click()
+    page.wait_for_function(f"{SCHEMES}.join() === 'light'")
+
+
+@slow
+def test_a_reader_whose_system_prefers_dark_gets_a_dark_scheme_on_the_first_visit(new_tab):
+    tab = new_tab()
+    tab.page.emulate_media(color_scheme="dark")
+    page = open_page(tab, LONG_PAGE)
+    page.wait_for_function(f"{SCHEMES}.join() === 'dark'")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
 
 
 def assert_mark_around_the_change(writes):
