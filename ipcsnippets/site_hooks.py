@@ -1,5 +1,9 @@
-"""MkDocs hook (``hooks:`` in mkdocs.yml): each code block says how many
-lines it has.
+"""MkDocs hook (``hooks:`` in mkdocs.yml): what the page's HTML can say at
+build time that Material's script would otherwise do in the reader's browser,
+at a cost on every load (issue 18, docs/measured/lighthouse.md).
+
+Each code block says how many lines it has
+------------------------------------------
 
 The theme (docs/stylesheets/theme.css) lets the browser skip laying out a
 block of code out of view (``content-visibility: auto``); until the block is
@@ -12,7 +16,20 @@ asks where a token is (axe-core in Lighthouse does, for every token) finds it
 inside its block, not over what follows the block.
 
 Pygments writes each block as ``<pre ...><span></span><code>...</code></pre>``;
-the code element is given ``style="--lines: N"``. Nothing else changes.
+the code element is given ``style="--lines: N"``.
+
+Each table comes in the wrappers Material puts it in
+----------------------------------------------------
+Material's script puts each table of a page (``table:not([class])``) in two
+``<div>``s, one that scrolls sideways and one that pads it. It does so by
+taking the table out of the page and putting it back inside them, once the
+page is drawn: the browser styles the table again, and the whole article
+with it (Material's style sheet has a rule on what follows a table), and
+lays it all out again. Written here, the wrappers cost nothing: the tables
+are drawn in them from the start, and main.html tells Material's script to
+leave a table that already has them. Material's wrappers exactly
+(``md-typeset__scrollwrap``, ``md-typeset__table``): its style sheet does
+the rest, with or without its script.
 """
 from __future__ import annotations
 
@@ -38,5 +55,16 @@ def mark_lines(html: str) -> str:
         html)
 
 
+# A table of the Markdown: Python-Markdown writes a bare "<table>" (one with
+# attributes is not Material's to wrap), and its tables do not nest.
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+SCROLLWRAP = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+
+
+def wrap_tables(html: str) -> str:
+    """``html`` with each bare table in Material's two wrappers."""
+    return _TABLE.sub(lambda m: f"{SCROLLWRAP}{m.group(0)}</div></div>", html)
+
+
 def on_page_content(html: str, **kwargs) -> str:
-    return mark_lines(html)
+    return wrap_tables(mark_lines(html))

@@ -105,6 +105,35 @@ def test_each_code_block_says_how_many_lines_it_shows():
     assert mark_lines(titled) == '<pre id="__code_1"><span></span><code class="py" style="--lines: 3">a\nb\nc\n</code></pre>'
 
 
+def test_each_bare_table_is_put_in_material_s_two_wrappers():
+    """ipcsnippets/site_hooks.py writes the wrappers Material's script would
+    add in the reader's browser; a table with attributes is not Material's
+    to wrap, and is left as it is."""
+    from ipcsnippets.site_hooks import wrap_tables
+
+    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td></tr>\n</tbody>\n</table>"
+    wrapped = ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+               + table + "</div></div>")
+    assert wrap_tables(table) == wrapped
+    assert wrap_tables(f"<p>x</p>{table}<p>y</p>{table}") == f"<p>x</p>{wrapped}<p>y</p>{wrapped}"
+    classed = '<table class="highlighttable"><tr><td>1</td></tr></table>'
+    assert wrap_tables(classed) == classed
+
+
+def test_every_table_of_the_site_is_built_in_its_wrappers_once(built_site):
+    import re
+
+    wrapper = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+    tables = 0
+    for html in built_site.rglob("*.html"):
+        text = html.read_text()
+        bare = len(re.findall(r"<table>", text))
+        assert text.count(wrapper) == bare, html
+        assert text.count('class="md-typeset__scrollwrap"') == bare, html  # no wrapper twice
+        tables += bare
+    assert tables >= 30  # a floor far under the site's count: the test does see its tables
+
+
 def test_every_code_block_of_the_site_is_marked_with_its_lines(built_site):
     import re
 

@@ -12,6 +12,9 @@ that a reader loses nothing by it.
   "switching" mark that restyles the whole page (docs/.overrides/main.html);
   a reader's switch, and the first visit of a reader whose system prefers
   dark, still get the mark.
+- Each table is built in Material's wrappers (ipcsnippets/site_hooks.py) and
+  Material's script leaves it there (main.html): no table is taken out of the
+  page and put back, which restyles the article, and none is wrapped twice.
 - The page's colour scheme is declared once, in <head>, before anything is
   styled, and <html> is marked "js" there: no colour-scheme <meta> is added or
   written once the page is parsed, which restyles every element, unless the
@@ -70,6 +73,24 @@ new MutationObserver(records => {
 }).observe(document, {childList: true, attributes: true, attributeFilter: ["content"], subtree: true});
 """
 SCHEMES = "[...document.querySelectorAll('meta[name=color-scheme]')].map(meta => meta.content)"
+# Every table taken out of the page once it is parsed (put back or not).
+RECORD_TABLES_MOVED = """
+window.__tablesMoved = 0;
+document.addEventListener("DOMContentLoaded", () => new MutationObserver(records => {
+    for (const r of records) {
+        window.__tablesMoved += [...r.removedNodes].filter(node => node.nodeName === "TABLE").length;
+    }
+}).observe(document.body, {childList: true, subtree: true}), {once: true});
+"""
+# For each table of the article: the wrappers around it, innermost first, up
+# to the article.
+TABLE_WRAPPERS = """[...document.querySelectorAll("article table:not([class])")].map(table => {
+    const names = [];
+    for (let node = table.parentElement; node && node.tagName !== "ARTICLE"; node = node.parentElement) {
+        if (/md-typeset__(table|scrollwrap)/.test(node.className)) names.push(node.className);
+    }
+    return names.join(" < ");
+})"""
 
 
 def open_page(tab, doc: str, viewport=None, fragment: str = ""):
@@ -257,6 +278,18 @@ def test_a_reader_whose_system_prefers_dark_gets_a_dark_scheme_on_the_first_visi
     page = open_page(tab, LONG_PAGE)
     page.wait_for_function(f"{SCHEMES}.join() === 'dark'")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+@slow
+@pytest.mark.parametrize("doc", ["cheatsheet.md", "performance.md"])  # the most tables; tables in tabs
+def test_material_leaves_each_table_in_the_wrappers_it_was_built_in(new_tab, doc):
+    tab = new_tab()
+    tab.page.add_init_script(RECORD_TABLES_MOVED)
+    page = open_page(tab, doc)
+    wrappers = page.evaluate(TABLE_WRAPPERS)
+    assert len(wrappers) >= 5
+    assert set(wrappers) == {"md-typeset__table < md-typeset__scrollwrap"}
+    assert page.evaluate("window.__tablesMoved") == 0
 
 
 def assert_mark_around_the_change(writes):
