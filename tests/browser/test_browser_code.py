@@ -15,6 +15,8 @@ that a reader loses nothing by it.
 - Each table is built in Material's wrappers (ipcsnippets/site_hooks.py) and
   Material's script leaves it there (main.html): no table is taken out of the
   page and put back, which restyles the article, and none is wrapped twice.
+- The "Verified on" page's table of every snippet by interpreter is folded;
+  a link to it (each cell of the grid is one) opens it and shows it.
 - The page's colour scheme is declared once, in <head>, before anything is
   styled, and <html> is marked "js" there: no colour-scheme <meta> is added or
   written once the page is parsed, which restyles every element, unless the
@@ -290,6 +292,27 @@ def test_material_leaves_each_table_in_the_wrappers_it_was_built_in(new_tab, doc
     assert len(wrappers) >= 5
     assert set(wrappers) == {"md-typeset__table < md-typeset__scrollwrap"}
     assert page.evaluate("window.__tablesMoved") == 0
+
+
+@slow
+@pytest.mark.parametrize("how", ["a click on a cell of the grid", "a link from elsewhere"])
+def test_a_link_to_the_folded_table_of_every_snippet_opens_it(new_tab, how):
+    tab = new_tab()
+    folded = "document.getElementById('by-snippet')"
+    if how == "a link from elsewhere":
+        page = open_page(tab, "verified.md", PHONE, fragment="#by-snippet")
+    else:
+        page = open_page(tab, "verified.md", PHONE)
+        assert page.evaluate(f"{folded}.open") is False
+        assert page.evaluate(f"{folded}.querySelector('table').checkVisibility()") is False
+        page.locator("a[href='#by-snippet']").first.click()
+    page.wait_for_function(f"{folded}.open")
+    page.evaluate(NEXT_FRAME)
+    top = page.evaluate(f"{folded}.getBoundingClientRect().top")
+    assert 0 <= top < PHONE["height"] / 2, top
+    rows = page.evaluate(f"[...{folded}.querySelectorAll('tbody tr')].filter(row => row.checkVisibility()).length")
+    summary = page.evaluate(f"{folded}.querySelector('summary').textContent")
+    assert rows == int(re.search(r"(\d+) snippets by", summary).group(1)) > 0, summary
 
 
 def assert_mark_around_the_change(writes):
