@@ -17,7 +17,14 @@ docs/measured/lighthouse.md (the table: the median run of each page). A
 loaded machine slows every page down: the table says how loaded it was and
 Lighthouse's own measure of the machine's speed (its benchmark index).
 
-    python tools/audit/audit.py [--runs N] [--pages DOC ...]
+On this shared machine one run's spread is larger than most changes it is
+asked about (a page no change touched moved by 19 points between two runs).
+``--against DIR`` compares the built site with another build of it (another
+commit's, say) in pairs: both served at once, their loads alternating (A B,
+then B A, so that a machine slowing down or speeding up weighs on both), and
+prints each page's runs side by side; it writes nothing.
+
+    python tools/audit/audit.py [--runs N] [--pages DOC ...] [--against DIR]
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ import datetime
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -224,13 +232,57 @@ def render(data: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_paired(data: dict) -> str:
+    """Each page's runs on the built site and on the other build, in the
+    order they were made, and the median of each."""
+    def cell(runs: List[dict], key: str) -> str:
+        values = [r["scores"]["performance"] if key == "performance" else r["metrics"][key] for r in runs]
+        shown = [str(v) if key == "performance" else fmt(key, v) for v in values]
+        middle = statistics.median(values)
+        shown_middle = f"{middle:g}" if key == "performance" else fmt(key, middle)
+        return f"{', '.join(shown)} (median {shown_middle})"
+
+    out = [f"Paired on {data['date']}: {data['site']} against {data['against']}, "
+           f"{data['runs_per_page']} run(s) each, loads alternating; Lighthouse {data['lighthouse']}, "
+           f"{data['browser']}; load average {data['load_before']:.2f} → {data['load_after']:.2f}.", "",
+           "| page | build | performance | TBT | LCP |", "|---|---|---|---|---|"]
+    for page in data["pages"]:
+        for build in ("site", "against"):
+            runs = page[build]
+            out.append(f"| {page['label']} | {data[build]} | {cell(runs, 'performance')} | "
+                       f"{cell(runs, 'total-blocking-time')} | {cell(runs, 'largest-contentful-paint')} |")
+    return "\n".join(out) + "\n"
+
+
+def paired(chosen: List[str], against: Path, runs: int, data: dict) -> dict:
+    """Every chosen page on both builds, loads alternating."""
+    data.update(site=str(SITE.relative_to(ROOT)), against=str(against))
+    with tempfile.TemporaryDirectory(prefix="audit-") as tmp, served(SITE) as site_url, \
+            served(against) as against_url:
+        for doc in chosen:
+            page = {"label": doc, "site": [], "against": []}
+            for n in range(runs):
+                order = [("site", site_url), ("against", against_url)]
+                for build, base in order if n % 2 == 0 else order[::-1]:
+                    page[build].append(lighthouse(base + url_path(doc), Path(tmp) / "report.json"))
+                    print(f"{doc}: {build}: run {n + 1}: {page[build][-1]['scores']['performance']}", flush=True)
+            data["pages"].append(page)
+    data["load_after"] = os.getloadavg()[0]
+    data["lighthouse"] = data["pages"][0]["site"][0]["lighthouse"]
+    return data
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the median run is shown")
     parser.add_argument("--pages", nargs="*", metavar="DOC", help="only these pages (docs/ paths); writes nothing")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="another build of the site: compare in pairs, loads alternating; writes nothing")
     args = parser.parse_args(argv)
     if args.runs < 1:
         fail("--runs must be 1 or more")
+    if args.against is not None and not (args.against / "index.html").is_file():
+        fail(f"no built site in {args.against} (build one: mkdocs build -d {args.against})")
     if not CHROMIUM.is_file():
         fail(f"no browser at {CHROMIUM} (apt-get install chromium, or set CHROME_PATH)")
     if not (BIN / "lighthouse").is_file():
@@ -246,6 +298,9 @@ def main(argv=None) -> int:
     data = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "browser": browser or str(CHROMIUM), "runs_per_page": args.runs, "cpu_count": os.cpu_count(),
             "load_before": os.getloadavg()[0], "pages": []}
+    if args.against is not None:
+        print(render_paired(paired(chosen, args.against.resolve(), args.runs, data)))
+        return 0
     with tempfile.TemporaryDirectory(prefix="audit-") as tmp, served(SITE) as site_url, \
             served(build_stock(Path(tmp))) as stock_url:
         targets = [(doc, site_url + url_path(doc)) for doc in chosen]
