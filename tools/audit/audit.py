@@ -18,7 +18,8 @@ loaded machine slows every page down: the table says how loaded it was and
 Lighthouse's own measure of the machine's speed (its benchmark index).
 
 On this shared machine one run's spread is larger than most changes it is
-asked about (a page no change touched moved by 19 points between two runs).
+asked about: pages that no change touched move by more between two runs than
+a change moves the others.
 ``--against DIR`` compares the built site with another build of it (another
 commit's, say) in pairs: both served at once, their loads alternating (A B,
 then B A, so that a machine slowing down or speeding up weighs on both), and
