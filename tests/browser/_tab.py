@@ -13,6 +13,9 @@ ACTION_TIMEOUT_MS = 10_000  # well under pytest-timeout's 60 s, so a stuck step 
 # request of a page load (docs/.overrides/main.html holds the index's).
 SEARCH_WORKER = "/assets/javascripts/workers/search."
 COPY_BUTTON = 'pre > nav > button[data-md-type="copy"]'  # Material's, in a mounted block
+# Resolves once two frames have passed: the browser has styled, laid out and
+# painted what changed before, and the page's observers have seen it.
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Material mounts a code block (its copy button, its annotations) when the
 # block first comes into view (content.lazy in mkdocs.yml), and checks
 # whether it scrolls sideways (then a keyboard can focus it) each time its

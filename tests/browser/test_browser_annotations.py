@@ -4,13 +4,13 @@ without the marker."""
 import re
 
 import pytest
+from _tab import NEXT_FRAME
 
 from ipcsnippets import catalog
 
 pytestmark = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 
 COMMAND = "python -m ipcsnippets run queue_race_forced --start-method spawn"
-NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Is the open note what the page shows at its centre and its lower corners
 # (each point a little inside it)? Its upper left corner is under the marker
 # it opened from, as Material draws it. The block is one line high: the note

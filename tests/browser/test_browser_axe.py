@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Union
 
 import pytest
+from _tab import NEXT_FRAME
 
 from ipcsnippets import catalog
 
@@ -83,7 +84,6 @@ SCHEMES = {"light": "default", "dark": "slate"}  # Material's names
 TOGGLES = {"light": "Switch to light mode", "dark": "Switch to dark mode"}  # mkdocs.yml
 SCHEME = "document.body.getAttribute('data-md-color-scheme')"
 ROOT_FONT = "getComputedStyle(document.documentElement).fontSize"
-NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 CODE = ".highlight pre > code"
 # The programs (blocks titled snippets/NAME.py) that scroll sideways.
 SCROLLING_PROGRAMS = """() => [...document.querySelectorAll(".highlight")]

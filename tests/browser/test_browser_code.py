@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 from _site import url_of
+from _tab import NEXT_FRAME
 
 from ipcsnippets import catalog
 
@@ -38,7 +39,6 @@ slow = pytest.mark.slow  # `make test-slow`: the browser beyond axe
 
 PHONE = {"width": 375, "height": 667}
 LONG_PAGE = "queues/fixes.md"  # the page with the most programs
-NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 BUTTON = ':scope > nav > button[data-md-type="copy"]'
 # Material has started on the page: its palette has written the theme colour.
 MATERIAL_STARTED = "() => !!document.querySelector('meta[name=theme-color]')?.content"
