@@ -23,7 +23,8 @@ def main():
     for _ in range(100):
         q.put(random.randint(1, 1000))
     consumers = [
-        multiprocessing.Process(target=consumer, args=(q,), name=f"consumer-{i}")
+        multiprocessing.Process(
+            target=consumer, args=(q,), name=f"consumer-{i}")
         for i in (1, 2)
     ]
     for p in consumers:

@@ -25,7 +25,7 @@ def consumer(q, counts):
     # --8<-- [start:taught]
     while not q.empty():
         try:
-            q.get(block=False, timeout=5)  # block=False: the timeout is ignored
+            q.get(block=False, timeout=5)  # block=False: timeout ignored
             taken += 1
         except:  # noqa: E722 (as taught; it also hides real errors and Ctrl-C)
             pass
@@ -36,7 +36,10 @@ def consumer(q, counts):
 def main():
     q = multiprocessing.Queue()
     counts = multiprocessing.Queue()
-    consumers = [multiprocessing.Process(target=consumer, args=(q, counts)) for _ in range(WORKERS)]
+    consumers = [
+        multiprocessing.Process(target=consumer, args=(q, counts))
+        for _ in range(WORKERS)
+    ]
     for p in consumers:
         p.start()
     for n in range(ITEMS):
@@ -44,7 +47,8 @@ def main():
     for p in consumers:
         p.join()
     consumed = sum(counts.get() for _ in consumers)
-    print(f"consumed {consumed} of {ITEMS} items; never consumed: {ITEMS - consumed}")
+    print(f"consumed {consumed} of {ITEMS} items; "
+          f"never consumed: {ITEMS - consumed}")
     # The interpreter now waits for the feeder thread to flush the unread
     # items into the pipe. Nobody reads it, so the process never exits.
 
