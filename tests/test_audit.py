@@ -2,6 +2,7 @@
 before it starts, and the table of a paired run (``--against``), from made-up
 runs (Lighthouse itself is not run here)."""
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -80,14 +81,12 @@ def test_the_table_shows_each_median_run_with_the_spread_of_all_runs_and_what_it
 def test_the_stored_table_is_the_one_its_runs_give(audit):
     # docs/measured/lighthouse.md is written from lighthouse.json; a table
     # edited by hand, or left behind by a change to the renderer, fails here.
-    import json
     stored = json.loads(audit.OUT_JSON.read_text())
     assert audit.OUT_MD.read_text() == audit.render(stored), "stale: python tools/audit/audit.py --render"
 
 
 def test_render_rewrites_the_table_from_the_stored_runs_without_running_lighthouse(audit, tmp_path, monkeypatch,
                                                                                    capsys):
-    import json
     monkeypatch.setattr(audit, "OUT_JSON", tmp_path / "lighthouse.json")
     monkeypatch.setattr(audit, "OUT_MD", tmp_path / "lighthouse.md")
     monkeypatch.setattr(audit, "BIN", tmp_path / "no-lighthouse-here")

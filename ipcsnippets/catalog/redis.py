@@ -80,9 +80,9 @@ SNIPPETS = (
             r"^Redis list, pipelines of 100 commands: +[\d,]+ items/s$",
             hides=NO_ERROR,
         )},
-        # About 1.6 s alone. In CI's slow tier, beside three other workers
-        # on 2 cores, one run took more than 15 s: its PING median was
-        # 7,576 µs, against 120 to 230 µs alone.
+        # Like ipc_bench, a fixed amount of work, each item a round trip to
+        # the server: beside the slow tier's other workers on 2 cores it
+        # went over 15 s in CI (the figures are in the commit that raised it).
         timeout=45,
         start_methods=(),
         deterministic=False,
